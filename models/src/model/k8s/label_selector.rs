@@ -1,0 +1,89 @@
+use super::Labels;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum SelectorOp {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Requirement {
+    pub key: String,
+    pub op: SelectorOp,
+    pub values: Vec<String>,
+}
+
+impl Requirement {
+    pub fn matches(&self, labels: &Labels) -> bool {
+        match self.op {
+            SelectorOp::In => labels.get(&self.key).is_some_and(|v| self.values.contains(v)),
+            SelectorOp::NotIn => labels.get(&self.key).is_none_or(|v| !self.values.contains(v)),
+            SelectorOp::Exists => labels.contains_key(&self.key),
+            SelectorOp::DoesNotExist => !labels.contains_key(&self.key),
+        }
+    }
+}
+
+/// A Kubernetes label selector: `matchLabels` AND every `matchExpressions`
+/// requirement. The empty selector matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct LabelSelector {
+    pub match_labels: Labels,
+    pub match_expressions: Vec<Requirement>,
+}
+
+impl LabelSelector {
+    pub fn is_empty(&self) -> bool {
+        self.match_labels.is_empty() && self.match_expressions.is_empty()
+    }
+
+    pub fn matches(&self, labels: &Labels) -> bool {
+        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+            && self.match_expressions.iter().all(|r| r.matches(labels))
+    }
+}
+
+impl std::fmt::Display for LabelSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_empty() {
+            return write!(f, "{{}}");
+        }
+        let mut parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        for r in &self.match_expressions {
+            parts.push(match r.op {
+                SelectorOp::In => format!("{} in ({})", r.key, r.values.join(",")),
+                SelectorOp::NotIn => format!("{} notin ({})", r.key, r.values.join(",")),
+                SelectorOp::Exists => r.key.clone(),
+                SelectorOp::DoesNotExist => format!("!{}", r.key),
+            });
+        }
+        write!(f, "{}", parts.join(","))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(kv: &[(&str, &str)]) -> Labels {
+        kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn set_based_operators() {
+        let l = labels(&[("app", "web"), ("tier", "fe")]);
+        let req = |key: &str, op, values: &[&str]| Requirement {
+            key: key.into(),
+            op,
+            values: values.iter().map(|s| s.to_string()).collect(),
+        };
+        assert!(req("app", SelectorOp::In, &["web", "api"]).matches(&l));
+        assert!(!req("app", SelectorOp::NotIn, &["web"]).matches(&l));
+        assert!(req("env", SelectorOp::NotIn, &["prod"]).matches(&l), "NotIn matches a missing key");
+        assert!(req("tier", SelectorOp::Exists, &[]).matches(&l));
+        assert!(req("env", SelectorOp::DoesNotExist, &[]).matches(&l));
+        assert!(LabelSelector::default().matches(&l));
+    }
+}

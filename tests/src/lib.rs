@@ -1,0 +1,1 @@
+//! Shared helpers for netprove end-to-end tests.
