@@ -50,12 +50,12 @@ def hx(key, n=17):
 
 
 def rid(prefix, key):
-    """AWS-style id: prefix + 17 hex chars, derived from a stable key."""
-    return "%s-%s" % (prefix, hx(prefix + "/" + key))
+    """AWS-style id: prefix + 17 hex chars ("0" + 16), derived from a stable key."""
+    return "%s-0%s" % (prefix, hx(prefix + "/" + key, 16))
 
 
 def duuid(key):
-    return str(uuid.UUID(hex=hashlib.sha256(("uuid/" + key).encode()).hexdigest()[:32]))
+    return str(uuid.UUID(hex=hashlib.sha256(("uuid/" + key).encode()).hexdigest()[:32], version=4))
 
 
 def mac(key):
@@ -1899,6 +1899,13 @@ def security_group_policies():
 _RESERVED = {"", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n",
              ".inf", "-.inf", "+.inf", ".nan"}
 _SPECIAL_START = set("-?:,[]{}#&*!|>'\"%@`")
+_NUMERIC = [re.compile(r) for r in (
+    r"[-+]?[0-9][0-9_]*",                                   # int (incl. YAML 1.1 octal 0777)
+    r"[-+]?0[xX][0-9a-fA-F_]+", r"[-+]?0[oO][0-7_]+", r"[-+]?0[bB][01_]+",
+    r"[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?",         # YAML 1.1 sexagesimal
+    r"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?",      # float
+    r"[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+",
+)]
 
 
 def _needs_quote(s):
@@ -1910,8 +1917,8 @@ def _needs_quote(s):
         return True
     if any(ord(ch) < 32 for ch in s):
         return True
-    if re.fullmatch(r"[-+0-9.:_eExXoObB]+", s) and re.search(r"[0-9]", s):
-        return True  # numbers, octal/hex, sexagesimal (YAML 1.1), versions like 1.31
+    if any(r.fullmatch(s) for r in _NUMERIC):
+        return True  # would resolve to an int/float in YAML 1.1 or 1.2
     if re.match(r"^\d{4}-\d{1,2}-\d{1,2}", s):
         return True  # timestamps
     return False

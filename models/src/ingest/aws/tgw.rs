@@ -1,10 +1,386 @@
+//! Transit gateways: `describe-transit-gateways`, `describe-transit-gateway-attachments`
+//! (and `-vpc-attachments`), `describe-transit-gateway-route-tables`, and the
+//! wrapped `search-transit-gateway-routes` / `get-transit-gateway-route-table-
+//! associations` / `-propagations` outputs (`{"TransitGatewayRouteTableId": …}`).
+
+use serde::Deserialize;
 use serde_json::Value;
-use super::AwsBuilder;
-use crate::ingest::FileCtx;
-use crate::model::aws::Scope;
-pub(super) fn ingest_tgws(_b: &mut AwsBuilder, _ctx: &mut FileCtx, _scope: &Scope, _v: &Value) -> bool { false }
-pub(super) fn ingest_attachments(_b: &mut AwsBuilder, _ctx: &mut FileCtx, _scope: &Scope, _k: &str, _v: &Value) -> bool { false }
-pub(super) fn ingest_route_tables(_b: &mut AwsBuilder, _ctx: &mut FileCtx, _scope: &Scope, _v: &Value) -> bool { false }
-pub(super) fn ingest_routes(_b: &mut AwsBuilder, _ctx: &mut FileCtx, _r: &str, _v: &Value) -> bool { false }
-pub(super) fn ingest_assocs(_b: &mut AwsBuilder, _ctx: &mut FileCtx, _r: &str, _k: &str, _v: &Value) -> bool { false }
-pub(super) fn finish(_b: &mut AwsBuilder, _d: &mut crate::ingest::Diagnostics) {}
+
+use super::{insert, parse_cidr, req, tags, AwsBuilder, WireTag};
+use crate::ingest::{Diagnostics, FileCtx};
+use crate::model::aws::{Scope, TgwAttachment, TgwRoute, TgwRouteTable, TgwRouteType, TransitGateway};
+use crate::model::{Warning, WarningKind};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireTgw {
+    transit_gateway_id: Option<String>,
+    owner_id: Option<String>,
+    state: Option<String>,
+    options: Option<WireTgwOptions>,
+    tags: Option<Vec<WireTag>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireTgwOptions {
+    default_route_table_association: Option<String>,
+    default_route_table_propagation: Option<String>,
+    association_default_route_table_id: Option<String>,
+    propagation_default_route_table_id: Option<String>,
+    security_group_referencing_support: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireAttachment {
+    transit_gateway_attachment_id: Option<String>,
+    transit_gateway_id: Option<String>,
+    transit_gateway_owner_id: Option<String>,
+    resource_owner_id: Option<String>,
+    /// `describe-transit-gateway-vpc-attachments` uses these two.
+    vpc_id: Option<String>,
+    vpc_owner_id: Option<String>,
+    resource_type: Option<String>,
+    resource_id: Option<String>,
+    state: Option<String>,
+    association: Option<WireAssociation>,
+    #[serde(default)]
+    subnet_ids: Vec<String>,
+    options: Option<WireAttachOptions>,
+    tags: Option<Vec<WireTag>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireAssociation {
+    transit_gateway_route_table_id: Option<String>,
+    state: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireAttachOptions {
+    appliance_mode_support: Option<String>,
+    security_group_referencing_support: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireRouteTable {
+    transit_gateway_route_table_id: Option<String>,
+    transit_gateway_id: Option<String>,
+    #[serde(default)]
+    default_association_route_table: bool,
+    #[serde(default)]
+    default_propagation_route_table: bool,
+    tags: Option<Vec<WireTag>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireRoute {
+    destination_cidr_block: Option<String>,
+    prefix_list_id: Option<String>,
+    #[serde(default)]
+    transit_gateway_attachments: Vec<WireRouteAttachment>,
+    #[serde(rename = "Type")]
+    route_type: Option<String>,
+    state: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireRouteAttachment {
+    transit_gateway_attachment_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireAssocEntry {
+    transit_gateway_attachment_id: Option<String>,
+    state: Option<String>,
+}
+
+fn enabled(s: &Option<String>) -> Option<bool> {
+    s.as_deref().map(|v| v == "enable")
+}
+
+pub(super) fn ingest_tgws(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, v: &Value) -> bool {
+    for (i, w) in ctx.items::<WireTgw>("TransitGateways", v) {
+        let is = i.to_string();
+        let line = ctx.line(&["TransitGateways", &is]);
+        let Some(id) = req(ctx, line, &format!("TransitGateways[{i}]"), "TransitGatewayId", &w.transit_gateway_id)
+        else {
+            continue;
+        };
+        let id = id.to_string();
+        let prov = ctx.prov(&["TransitGateways", &is], &id);
+        let o = w.options;
+        let t = TransitGateway {
+            id: id.clone(),
+            scope: scope.clone(),
+            owner: w.owner_id,
+            state: w.state,
+            default_association_route_table: o
+                .as_ref()
+                .filter(|o| o.default_route_table_association.as_deref() == Some("enable"))
+                .and_then(|o| o.association_default_route_table_id.clone()),
+            default_propagation_route_table: o
+                .as_ref()
+                .filter(|o| o.default_route_table_propagation.as_deref() == Some("enable"))
+                .and_then(|o| o.propagation_default_route_table_id.clone()),
+            security_group_referencing: o
+                .as_ref()
+                .and_then(|o| enabled(&o.security_group_referencing_support))
+                .unwrap_or(false),
+            tags: tags(&w.tags),
+            prov: prov.clone(),
+        };
+        // A TGW shared through RAM is listed by every account: not a duplicate.
+        insert(&mut b.net.transit_gateways, id, t, &prov, |_| None::<String>, ctx.diags);
+    }
+    true
+}
+
+/// Both attachment listings describe the same attachments; facts are merged
+/// (the VPC form carries subnets and appliance mode, the generic form the
+/// association).
+pub(super) fn ingest_attachments(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, key: &str, v: &Value) -> bool {
+    for (i, w) in ctx.items::<WireAttachment>(key, v) {
+        let is = i.to_string();
+        let line = ctx.line(&[key, &is]);
+        let Some(id) = req(
+            ctx,
+            line,
+            &format!("{key}[{i}]"),
+            "TransitGatewayAttachmentId",
+            &w.transit_gateway_attachment_id,
+        ) else {
+            continue;
+        };
+        let id = id.to_string();
+        let Some(tgw_id) = req(ctx, line, &id, "TransitGatewayId", &w.transit_gateway_id).map(str::to_string) else {
+            continue;
+        };
+        let prov = ctx.prov(&[key, &is], &id);
+        let is_vpc_listing = key == "TransitGatewayVpcAttachments";
+        let resource_type = w.resource_type.clone().or_else(|| is_vpc_listing.then(|| "vpc".to_string()));
+        let Some(resource_type) = resource_type else {
+            ctx.missing(line, &id, "ResourceType");
+            continue;
+        };
+        let assoc = w
+            .association
+            .as_ref()
+            .filter(|a| matches!(a.state.as_deref(), None | Some("associated")))
+            .and_then(|a| a.transit_gateway_route_table_id.clone());
+        let appliance = w.options.as_ref().and_then(|o| enabled(&o.appliance_mode_support));
+        let sgref = w.options.as_ref().and_then(|o| enabled(&o.security_group_referencing_support));
+        if let Some(existing) = b.net.tgw_attachments.get_mut(&id) {
+            if existing.association.is_none() {
+                existing.association = assoc;
+            }
+            if existing.subnet_ids.is_empty() {
+                existing.subnet_ids = w.subnet_ids.clone();
+            }
+            existing.appliance_mode = existing.appliance_mode.or(appliance);
+            existing.security_group_referencing = existing.security_group_referencing.or(sgref);
+            if existing.resource_id.is_none() {
+                existing.resource_id = w.resource_id.clone().or(w.vpc_id.clone());
+            }
+            continue;
+        }
+        if !matches!(resource_type.as_str(), "vpc" | "peering" | "tgw-peering") {
+            ctx.warn(
+                WarningKind::Unsupported,
+                &prov,
+                format!("`{resource_type}` attachments are not modelled: traffic routed to it is unknown"),
+            );
+        }
+        let a = TgwAttachment {
+            id: id.clone(),
+            scope: scope.clone(),
+            tgw_id,
+            resource_type,
+            resource_id: w.resource_id.or(w.vpc_id),
+            resource_owner: w.resource_owner_id.or(w.vpc_owner_id).or(w.transit_gateway_owner_id.filter(|_| false)),
+            state: w.state,
+            association: assoc,
+            subnet_ids: w.subnet_ids,
+            appliance_mode: appliance,
+            security_group_referencing: sgref,
+            tags: tags(&w.tags),
+            prov: prov.clone(),
+        };
+        b.net.tgw_attachments.insert(id, a);
+    }
+    true
+}
+
+pub(super) fn ingest_route_tables(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, v: &Value) -> bool {
+    for (i, w) in ctx.items::<WireRouteTable>("TransitGatewayRouteTables", v) {
+        let is = i.to_string();
+        let line = ctx.line(&["TransitGatewayRouteTables", &is]);
+        let Some(id) = req(
+            ctx,
+            line,
+            &format!("TransitGatewayRouteTables[{i}]"),
+            "TransitGatewayRouteTableId",
+            &w.transit_gateway_route_table_id,
+        ) else {
+            continue;
+        };
+        let id = id.to_string();
+        let Some(tgw_id) = req(ctx, line, &id, "TransitGatewayId", &w.transit_gateway_id).map(str::to_string) else {
+            continue;
+        };
+        let prov = ctx.prov(&["TransitGatewayRouteTables", &is], &id);
+        let rt = TgwRouteTable {
+            id: id.clone(),
+            scope: scope.clone(),
+            tgw_id,
+            default_association: w.default_association_route_table,
+            default_propagation: w.default_propagation_route_table,
+            routes: None,
+            associations: Vec::new(),
+            propagations: Vec::new(),
+            tags: tags(&w.tags),
+            prov: prov.clone(),
+        };
+        insert(&mut b.net.tgw_route_tables, id, rt, &prov, |x| Some(x.scope.account.clone()), ctx.diags);
+    }
+    true
+}
+
+pub(super) fn ingest_routes(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, v: &Value) -> bool {
+    let mut routes = Vec::new();
+    for (i, w) in ctx.items::<WireRoute>("Routes", v) {
+        let line = ctx.line(&["Routes", &i.to_string()]);
+        let field = |f: &str| format!("Routes[{i}].{f}");
+        let (dest, prefix_list, ipv6_dest, label) = match (&w.destination_cidr_block, &w.prefix_list_id) {
+            (Some(c), _) if c.contains(':') => (None, None, Some(c.clone()), c.clone()),
+            (Some(c), _) => match parse_cidr(ctx, line, rtb, &field("DestinationCidrBlock"), c) {
+                Some(n) => (Some(n), None, None, n.to_string()),
+                None => continue,
+            },
+            (None, Some(pl)) => (None, Some(pl.clone()), None, pl.clone()),
+            (None, None) => {
+                ctx.missing(line, rtb, &field("DestinationCidrBlock"));
+                continue;
+            }
+        };
+        let route_type = match w.route_type.as_deref() {
+            Some("static") => TgwRouteType::Static,
+            Some("propagated") => TgwRouteType::Propagated,
+            Some(o) => {
+                ctx.invalid(line, rtb, &field("Type"), format!("`{o}` is neither `static` nor `propagated`"));
+                continue;
+            }
+            None => {
+                ctx.missing(line, rtb, &field("Type"));
+                continue;
+            }
+        };
+        let state = w.state.clone().unwrap_or_else(|| "active".into());
+        let prov = ctx.prov(&["Routes", &i.to_string()], rtb).entry(format!("route {label}"), line);
+        if ipv6_dest.is_some() {
+            ctx.warn(WarningKind::Unsupported, &prov, "IPv6 route is not modelled (IPv4 only)");
+        }
+        let attachments: Vec<String> =
+            w.transit_gateway_attachments.iter().filter_map(|a| a.transit_gateway_attachment_id.clone()).collect();
+        let blackhole = state == "blackhole";
+        if !blackhole && attachments.is_empty() && matches!(state.as_str(), "active") {
+            ctx.warn(
+                WarningKind::Suspicious,
+                &prov,
+                "active route lists no attachment (moto drops them); traffic it matches is treated as dropped",
+            );
+        }
+        if !matches!(state.as_str(), "active" | "blackhole") {
+            // pending/deleting/deleted routes do not forward.
+            continue;
+        }
+        routes.push(TgwRoute { dest, prefix_list, ipv6_dest, attachments, route_type, blackhole, state, prov });
+    }
+    let prov = crate::model::Provenance::new(ctx.file.clone(), Some(1), rtb.to_string());
+    b.tgw_routes.push((rtb.to_string(), routes, prov));
+    true
+}
+
+pub(super) fn ingest_assocs(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, key: &str, v: &Value) -> bool {
+    let mut ids = Vec::new();
+    for (i, w) in ctx.items::<WireAssocEntry>(key, v) {
+        let line = ctx.line(&[key, &i.to_string()]);
+        let Some(a) = req(ctx, line, rtb, &format!("{key}[{i}].TransitGatewayAttachmentId"), &w.transit_gateway_attachment_id)
+        else {
+            continue;
+        };
+        if matches!(w.state.as_deref(), None | Some("associated") | Some("enabled")) {
+            ids.push(a.to_string());
+        }
+    }
+    let prov = crate::model::Provenance::new(ctx.file.clone(), Some(1), rtb.to_string());
+    if key == "Associations" {
+        b.tgw_assocs.push((rtb.to_string(), ids, prov));
+    } else {
+        b.tgw_props.push((rtb.to_string(), ids, prov));
+    }
+    true
+}
+
+pub(super) fn finish(b: &mut AwsBuilder, diags: &mut Diagnostics) {
+    let dangling = |prov: &crate::model::Provenance, rtb: &str, diags: &mut Diagnostics| {
+        diags.warnings.push(Warning::at(
+            WarningKind::DanglingReference,
+            prov,
+            format!("transit gateway route table `{rtb}` is not in any describe-transit-gateway-route-tables file"),
+        ));
+    };
+    for (rtb, routes, prov) in std::mem::take(&mut b.tgw_routes) {
+        match b.net.tgw_route_tables.get_mut(&rtb) {
+            Some(t) => t.routes.get_or_insert_with(Vec::new).extend(routes),
+            None => dangling(&prov, &rtb, diags),
+        }
+    }
+    for (rtb, ids, prov) in std::mem::take(&mut b.tgw_assocs) {
+        match b.net.tgw_route_tables.get_mut(&rtb) {
+            Some(t) => t.associations.extend(ids.iter().cloned()),
+            None => {
+                dangling(&prov, &rtb, diags);
+                continue;
+            }
+        }
+        for a in ids {
+            if let Some(att) = b.net.tgw_attachments.get_mut(&a) {
+                match &att.association {
+                    Some(existing) if existing != &rtb => diags.warnings.push(Warning::at(
+                        WarningKind::Suspicious,
+                        &prov,
+                        format!("attachment `{a}` is associated with both `{existing}` and `{rtb}`; using `{existing}`"),
+                    )),
+                    _ => att.association = Some(rtb.clone()),
+                }
+            }
+        }
+    }
+    for (rtb, ids, prov) in std::mem::take(&mut b.tgw_props) {
+        match b.net.tgw_route_tables.get_mut(&rtb) {
+            Some(t) => t.propagations.extend(ids),
+            None => dangling(&prov, &rtb, diags),
+        }
+    }
+    for t in b.net.tgw_route_tables.values_mut() {
+        t.associations.sort();
+        t.associations.dedup();
+        t.propagations.sort();
+        t.propagations.dedup();
+        if t.routes.is_none() {
+            diags.warnings.push(Warning::at(
+                WarningKind::Approximation,
+                &t.prov,
+                "no routes file for this table (search-transit-gateway-routes): its routing is unknown",
+            ));
+        }
+    }
+}
