@@ -1,1 +1,6 @@
-pub fn placeholder() {}
+//! netprove's verifier: snapshot loading for the CLI, inspection, and (in
+//! later stages) evaluation, encoding, solving, explanation and reports.
+
+pub mod inspect;
+pub mod output;
+pub mod snapshot;

@@ -147,7 +147,8 @@ pub(crate) fn insert<T>(
     diags: &mut Diagnostics,
 ) {
     if let Some(existing) = map.get(&id) {
-        if scope_of(existing) == scope_of(&item) {
+        let (a, b) = (scope_of(existing), scope_of(&item));
+        if a.is_some() && a == b {
             diags.warnings.push(Warning::at(
                 WarningKind::Suspicious,
                 prov,

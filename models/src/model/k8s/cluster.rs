@@ -36,6 +36,9 @@ pub struct Cluster {
     pub network_policies: BTreeMap<String, NetworkPolicy>,
     /// Keyed by `namespace/name`.
     pub security_group_policies: BTreeMap<String, SecurityGroupPolicy>,
+    /// ServiceAccount labels, keyed by `namespace/name`; SecurityGroupPolicy
+    /// `serviceAccountSelector`s match against them.
+    pub service_accounts: BTreeMap<String, super::Labels>,
 }
 
 impl Cluster {
@@ -55,6 +58,7 @@ impl Cluster {
             services: BTreeMap::new(),
             network_policies: BTreeMap::new(),
             security_group_policies: BTreeMap::new(),
+            service_accounts: BTreeMap::new(),
         }
     }
 
@@ -65,5 +69,10 @@ impl Cluster {
             Some(n) => n.labels.clone(),
             None => [("kubernetes.io/metadata.name".to_string(), ns.to_string())].into_iter().collect(),
         }
+    }
+
+    /// Labels of a ServiceAccount, if the snapshot has it.
+    pub fn service_account_labels(&self, ns: &str, name: &str) -> Option<&super::Labels> {
+        self.service_accounts.get(&format!("{ns}/{name}"))
     }
 }

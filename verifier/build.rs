@@ -1,0 +1,4 @@
+// The demo snapshot is embedded in the binary: rebuild when it changes.
+fn main() {
+    println!("cargo:rerun-if-changed=../snapshots/demo");
+}
