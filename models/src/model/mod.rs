@@ -4,6 +4,7 @@
 //! [`Network`]; the evaluator and the verifier only ever read it.
 
 pub mod aws;
+pub mod dump;
 pub mod index;
 pub mod k8s;
 pub mod net;
