@@ -1,43 +1,29 @@
-//! AWS Network Firewall: firewalls, policies, rule groups and the structured
-//! Suricata subset. (Being filled in: see the nfw ingestion.)
+//! AWS Network Firewall: firewalls, policies, rule groups, the structured
+//! Suricata subset and variable resolution.
+//!
+//! Everything here is normalised from the `DescribeFirewall`,
+//! `DescribeFirewallPolicy` and `DescribeRuleGroup` responses; every rule keeps
+//! its [`Provenance`](crate::model::Provenance) (`rulegroup/<name>` with entry
+//! `rule#<i>` for stateless rules and `sid:<n>` for stateful ones).
 
-use std::collections::BTreeMap;
+mod domain_list;
+mod firewall;
+mod policy;
+mod rule_group;
+mod stateless;
+pub mod suricata;
+mod vars;
 
-use crate::model::aws::Scope;
-use crate::model::Provenance;
-
-/// One firewall endpoint (a GWLB-type `vpce-…`) in one AZ.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FirewallEndpoint {
-    pub availability_zone: String,
-    pub subnet_id: Option<String>,
-    pub endpoint_id: String,
-    pub status: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Firewall {
-    pub name: String,
-    pub arn: String,
-    pub scope: Scope,
-    pub vpc_id: String,
-    pub policy_arn: String,
-    pub subnet_mappings: Vec<String>,
-    /// Keyed by AZ, from `FirewallStatus.SyncStates`.
-    pub endpoints: BTreeMap<String, FirewallEndpoint>,
-    pub prov: Provenance,
-}
-
-#[derive(Debug, Clone)]
-pub struct FirewallPolicy {
-    pub name: String,
-    pub arn: String,
-    pub prov: Provenance,
-}
-
-#[derive(Debug, Clone)]
-pub struct RuleGroup {
-    pub name: String,
-    pub arn: String,
-    pub prov: Provenance,
-}
+pub use domain_list::{domain_matches, DomainList, DomainTargetType, GeneratedRulesType};
+pub use firewall::{Firewall, FirewallEndpoint};
+pub use policy::{
+    FirewallPolicy, OverrideAction, StatefulDefaultAction, StatefulGroupRef, StatelessGroupRef, StreamExceptionPolicy,
+};
+pub use rule_group::{prefix_list_id, IpSetDef, RuleGroup, RuleGroupType, RuleOrder, RulesSource, StatefulForm};
+pub use stateless::{tcp_flag, StatelessAction, StatelessActions, StatelessPacket, StatelessRule, TcpFlagMatch};
+pub use suricata::{
+    parse_addr_spec, parse_port_range, parse_port_spec, parse_rule, split_rules, AddrEntry, AddrItem, AddrSpec,
+    ContentMatch, FiveTuple, FlowOptions, IpProtoMatch, PortEntry, PortItem, PortSpec, RuleAction, RuleLine,
+    RuleOption, SuricataError, SuricataRule,
+};
+pub use vars::{normalise_ports, IpRanges, ReferenceLookup, ResolveError, VariableEnv};
