@@ -1,6 +1,8 @@
 //! Data-driven AWS ingestion tests: each `data/aws/<case>/` is a tiny snapshot;
 //! the expected model dump and warnings are insta snapshots reviewed by hand.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
+
 use netprove_models::ingest::{load_snapshot, DirSource};
 use netprove_models::model::dump::dump;
 

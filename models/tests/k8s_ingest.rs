@@ -7,6 +7,7 @@
 //! - `errors/*` are single broken files; each must fail with the message
 //!   listed in [`error_cases`].
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
 #![expect(clippy::panic, reason = "tests fail by panicking")]
 
 use std::fmt::Write as _;

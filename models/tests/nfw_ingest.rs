@@ -6,6 +6,9 @@
 //! file next to it. Run with `UPDATE_EXPECT=1` to rewrite the expectations after
 //! an intended change, then review the diff.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
+#![expect(clippy::panic, reason = "tests fail by panicking")]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -27,9 +30,8 @@ fn data_dir() -> PathBuf {
 }
 
 fn fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(data_dir())
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(data_dir()).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     v.retain(|p| p.extension().is_some_and(|e| e == "json"));
     v.sort();
     v
@@ -55,13 +57,21 @@ fn render_policy(out: &mut String, p: &FirewallPolicy) -> std::fmt::Result {
     writeln!(out, "  prov {}", p.prov)?;
     let a = &p.stateless_default_actions;
     let f = &p.stateless_fragment_default_actions;
-    writeln!(out, "  stateless default {:?} custom={:?}; fragments {:?} custom={:?}", a.standard, a.custom, f.standard, f.custom)?;
+    writeln!(
+        out,
+        "  stateless default {:?} custom={:?}; fragments {:?} custom={:?}",
+        a.standard, a.custom, f.standard, f.custom
+    )?;
     writeln!(out, "  custom actions {:?}", p.stateless_custom_actions)?;
     for r in &p.stateless_refs {
         writeln!(out, "  stateless-ref priority={} {} [{}]", r.priority, r.arn, r.prov)?;
     }
     for r in &p.stateful_refs {
-        writeln!(out, "  stateful-ref priority={:?} override={:?} {} [{}]", r.priority, r.override_action, r.arn, r.prov)?;
+        writeln!(
+            out,
+            "  stateful-ref priority={:?} override={:?} {} [{}]",
+            r.priority, r.override_action, r.arn, r.prov
+        )?;
     }
     let defaults: Vec<&str> = p.stateful_default_actions.iter().map(StatefulDefaultAction::as_str).collect();
     writeln!(out, "  stateful default [{}]", defaults.join(", "))?;
@@ -108,7 +118,11 @@ fn render_suricata(out: &mut String, r: &SuricataRule) -> std::fmt::Result {
 }
 
 fn render_group(out: &mut String, g: &RuleGroup) -> std::fmt::Result {
-    writeln!(out, "rulegroup {} id={} type={:?} order={:?} capacity={:?}", g.name, g.id, g.rule_type, g.rule_order, g.capacity)?;
+    writeln!(
+        out,
+        "rulegroup {} id={} type={:?} order={:?} capacity={:?}",
+        g.name, g.id, g.rule_type, g.rule_order, g.capacity
+    )?;
     writeln!(out, "  arn {}", g.arn)?;
     for (k, v) in &g.ip_sets {
         let cidrs: Vec<String> = v.cidrs.iter().map(ToString::to_string).collect();
@@ -127,7 +141,11 @@ fn render_group(out: &mut String, g: &RuleGroup) -> std::fmt::Result {
             for r in rules {
                 let nets = |v: &[ipnet::Ipv4Net]| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
                 let ports = |v: &[PortRange]| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
-                writeln!(out, "  priority {} {:?} custom={:?} [{}]", r.priority, r.actions.standard, r.actions.custom, r.prov)?;
+                writeln!(
+                    out,
+                    "  priority {} {:?} custom={:?} [{}]",
+                    r.priority, r.actions.standard, r.actions.custom, r.prov
+                )?;
                 writeln!(
                     out,
                     "    src=[{}] dst=[{}] ipv6 src={:?} dst={:?} sport=[{}] dport=[{}] proto={:?} flags={:?}",
@@ -149,7 +167,11 @@ fn render_group(out: &mut String, g: &RuleGroup) -> std::fmt::Result {
             }
         }
         RulesSource::DomainList(d) => {
-            writeln!(out, "  domain list {:?} types={:?} targets={:?}", d.generated_rules_type, d.target_types, d.targets)?;
+            writeln!(
+                out,
+                "  domain list {:?} types={:?} targets={:?}",
+                d.generated_rules_type, d.target_types, d.targets
+            )?;
         }
     }
     Ok(())
@@ -167,7 +189,11 @@ fn render(net: &Network, diags: &Diagnostics) -> Result<String, std::fmt::Error>
             writeln!(out, "  endpoint {az}: {} subnet={:?} status={:?}", e.endpoint_id, e.subnet_id, e.status)?;
         }
         if let Some(t) = &fw.transit_gateway_id {
-            writeln!(out, "  transit gateway {t} owner={:?} azs={:?}", fw.transit_gateway_owner_account_id, fw.availability_zones)?;
+            writeln!(
+                out,
+                "  transit gateway {t} owner={:?} azs={:?}",
+                fw.transit_gateway_owner_account_id, fw.availability_zones
+            )?;
         }
     }
     for p in net.firewall_policies.values() {
@@ -205,7 +231,12 @@ fn fixtures_match_expectations() {
             failures.push(format!("--- {name}: expected\n{expected}\n+++ actual\n{actual}"));
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) differ (UPDATE_EXPECT=1 to accept):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ (UPDATE_EXPECT=1 to accept):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 const DEMO: &[&str] = &[
@@ -316,7 +347,8 @@ fn broken_rules_are_errors_naming_group_and_line() {
     let msgs: Vec<String> = diags.errors.iter().map(ToString::to_string).collect();
     for line in [3, 4, 5, 6] {
         assert!(
-            msgs.iter().any(|m| m.contains("rulegroup/broken-suricata") && m.contains(&format!("RulesString line {line}"))),
+            msgs.iter()
+                .any(|m| m.contains("rulegroup/broken-suricata") && m.contains(&format!("RulesString line {line}"))),
             "no error for line {line}: {msgs:#?}"
         );
     }

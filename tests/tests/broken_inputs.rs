@@ -2,6 +2,8 @@
 //! defect. Loading it must fail (never panic) with an error that contains
 //! every line of the case's `expect.txt`.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
@@ -31,9 +33,7 @@ fn broken_input_corpus() {
         .unwrap_or_default();
     cases.sort();
     assert!(cases.len() >= 25, "the corpus has {} cases, fewer than 25", cases.len());
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|c| check(c).err().map(|e| format!("{}: {e}", c.display())))
-        .collect();
+    let failures: Vec<String> =
+        cases.iter().filter_map(|c| check(c).err().map(|e| format!("{}: {e}", c.display()))).collect();
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
 }

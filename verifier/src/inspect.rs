@@ -37,15 +37,8 @@ pub const AWS_KINDS: &[&str] = &[
     "rule_groups",
 ];
 
-pub const K8S_KINDS: &[&str] = &[
-    "namespaces",
-    "pods",
-    "host_network_pods",
-    "nodes",
-    "services",
-    "network_policies",
-    "security_group_policies",
-];
+pub const K8S_KINDS: &[&str] =
+    &["namespaces", "pods", "host_network_pods", "nodes", "services", "network_policies", "security_group_policies"];
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -95,9 +88,8 @@ pub fn build(snap: &Snapshot, source: &str) -> Report {
     let net = &snap.network;
     let mut scopes: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
     let mut add = |prov: &Provenance, kind: &str, n: usize| {
-        let counts = scopes
-            .entry(scope_of(prov))
-            .or_insert_with(|| AWS_KINDS.iter().map(|k| (k.to_string(), 0)).collect());
+        let counts =
+            scopes.entry(scope_of(prov)).or_insert_with(|| AWS_KINDS.iter().map(|k| (k.to_string(), 0)).collect());
         *counts.entry(kind.to_string()).or_default() += n;
     };
     for x in net.vpcs.values() {

@@ -6,7 +6,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use netprove::snapshot::SnapshotArg;
 
 #[derive(Parser)]
-#[command(name = "netprove", version, about = "Offline reachability and compliance verifier for AWS networks with EKS clusters")]
+#[command(
+    name = "netprove",
+    version,
+    about = "Offline reachability and compliance verifier for AWS networks with EKS clusters"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,7 +52,12 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(errors) => {
                     eprintln!("{errors}");
-                    eprintln!("error: could not load snapshot `{}` ({} errors)", arg.describe(), errors.0.len());
+                    let n = errors.0.len();
+                    eprintln!(
+                        "error: could not load snapshot `{}` ({n} error{})",
+                        arg.describe(),
+                        if n == 1 { "" } else { "s" }
+                    );
                     return ExitCode::from(2);
                 }
             };

@@ -1,5 +1,7 @@
 //! End-to-end tests of the `netprove` binary.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
+
 use std::path::Path;
 use std::process::Command;
 
@@ -11,11 +13,7 @@ fn netprove() -> Command {
 #[test]
 fn cli_reports_errors_with_exit_code_2() {
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/broken/01-json-syntax");
-    let out = netprove()
-        .arg("inspect")
-        .arg(&case)
-        .output()
-        .expect("run netprove");
+    let out = netprove().arg("inspect").arg(&case).output().expect("run netprove");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("describe-vpcs.json:3:"), "{stderr}");
@@ -56,7 +54,11 @@ fn output_file_is_written_atomically() {
     assert!(st.success());
     let text = std::fs::read_to_string(&out).expect("read");
     assert!(text.contains("netprove.inspect/v1"));
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).expect("ls").filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
     assert!(leftovers.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }

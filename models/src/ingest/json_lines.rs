@@ -74,9 +74,7 @@ impl JsonLines {
                     }
                     match stack.last_mut() {
                         Some(Frame::Object { key }) => *key = None,
-                        Some(Frame::Array { .. }) => {
-                            Self::element_done(&mut stack)
-                        }
+                        Some(Frame::Array { .. }) => Self::element_done(&mut stack),
                         None => {}
                     }
                 }
@@ -126,7 +124,8 @@ mod tests {
 
     #[test]
     fn records_array_elements() {
-        let text = "{\n  \"A\": [\n    {\"x\": 1},\n    {\n      \"y\": [\n        {\"z\": \"a,b\"}\n      ]\n    }\n  ]\n}\n";
+        let text =
+            "{\n  \"A\": [\n    {\"x\": 1},\n    {\n      \"y\": [\n        {\"z\": \"a,b\"}\n      ]\n    }\n  ]\n}\n";
         let idx = JsonLines::index(text);
         assert_eq!(idx.line(&["A", "0"]), Some(3));
         assert_eq!(idx.line(&["A", "1"]), Some(4));

@@ -73,7 +73,11 @@ pub fn link(net: &mut Network, diags: &mut Diagnostics) {
                     );
                 }
                 SgPeer::PrefixList(pl) => match net.prefix_lists.get(pl) {
-                    None => dangling(d, &r.prov, format!("rule references prefix list `{pl}`, which is not in the snapshot")),
+                    None => dangling(
+                        d,
+                        &r.prov,
+                        format!("rule references prefix list `{pl}`, which is not in the snapshot"),
+                    ),
                     Some(p) if p.entries.is_none() => d.warnings.push(Warning::at(
                         WarningKind::Approximation,
                         &r.prov,
@@ -88,20 +92,30 @@ pub fn link(net: &mut Network, diags: &mut Diagnostics) {
     for n in net.nacls.values() {
         for s in &n.subnets {
             if !net.subnets.contains_key(s) {
-                dangling(d, &n.prov, format!("network ACL is associated with subnet `{s}`, which is not in the snapshot"));
+                dangling(
+                    d,
+                    &n.prov,
+                    format!("network ACL is associated with subnet `{s}`, which is not in the snapshot"),
+                );
             }
         }
     }
     for rt in net.route_tables.values() {
         for s in &rt.subnets {
             if !net.subnets.contains_key(s) {
-                dangling(d, &rt.prov, format!("route table is associated with subnet `{s}`, which is not in the snapshot"));
+                dangling(
+                    d,
+                    &rt.prov,
+                    format!("route table is associated with subnet `{s}`, which is not in the snapshot"),
+                );
             }
         }
         for r in &rt.routes {
             if let RouteDest::PrefixList(pl) = &r.dest {
                 match net.prefix_lists.get(pl) {
-                    None => dangling(d, &r.prov, format!("route destination prefix list `{pl}` is not in the snapshot")),
+                    None => {
+                        dangling(d, &r.prov, format!("route destination prefix list `{pl}` is not in the snapshot"))
+                    }
                     Some(p) if p.entries.is_none() => d.warnings.push(Warning::at(
                         WarningKind::Approximation,
                         &r.prov,
@@ -123,7 +137,14 @@ pub fn link(net: &mut Network, diags: &mut Diagnostics) {
                 _ => false,
             };
             if missing && r.state != crate::model::aws::RouteState::Blackhole {
-                dangling(d, &r.prov, format!("route target `{}` is not in the snapshot; traffic it matches is unknown", r.target.describe()));
+                dangling(
+                    d,
+                    &r.prov,
+                    format!(
+                        "route target `{}` is not in the snapshot; traffic it matches is unknown",
+                        r.target.describe()
+                    ),
+                );
             }
         }
     }
@@ -168,7 +189,11 @@ pub fn link(net: &mut Network, diags: &mut Diagnostics) {
         for p in c.security_group_policies.values() {
             for g in &p.group_ids {
                 if !net.security_groups.contains_key(g) {
-                    dangling(d, &p.prov, format!("SecurityGroupPolicy names security group `{g}`, which is not in the snapshot"));
+                    dangling(
+                        d,
+                        &p.prov,
+                        format!("SecurityGroupPolicy names security group `{g}`, which is not in the snapshot"),
+                    );
                 }
             }
         }

@@ -38,9 +38,8 @@ impl Source for DirSource {
     }
 
     fn files(&self) -> Result<Vec<SourceFile>, Vec<IngestError>> {
-        let meta = std::fs::metadata(&self.root).map_err(|e| {
-            vec![IngestError::Layout { path: self.describe(), message: format!("cannot open: {e}") }]
-        })?;
+        let meta = std::fs::metadata(&self.root)
+            .map_err(|e| vec![IngestError::Layout { path: self.describe(), message: format!("cannot open: {e}") }])?;
         if !meta.is_dir() {
             return Err(vec![IngestError::Layout {
                 path: self.describe(),

@@ -171,13 +171,30 @@ pub fn dump(net: &Network) -> String {
                 )
             })
             .collect();
-        let _ = writeln!(o, "nat {} {:?} subnet {} {}{}", n.id, n.connectivity, n.subnet_id, addrs.join(","), at(&n.prov));
+        let _ =
+            writeln!(o, "nat {} {:?} subnet {} {}{}", n.id, n.connectivity, n.subnet_id, addrs.join(","), at(&n.prov));
     }
     for p in net.peerings.values() {
-        let _ = writeln!(o, "peering {} {} <-> {} {}{}", p.id, p.requester.vpc_id, p.accepter.vpc_id, p.status, at(&p.prov));
+        let _ = writeln!(
+            o,
+            "peering {} {} <-> {} {}{}",
+            p.id,
+            p.requester.vpc_id,
+            p.accepter.vpc_id,
+            p.status,
+            at(&p.prov)
+        );
     }
     for e in net.vpc_endpoints.values() {
-        let _ = writeln!(o, "vpc-endpoint {} {:?} {} vpc {}{}", e.id, e.endpoint_type, e.service_name, e.vpc_id, at(&e.prov));
+        let _ = writeln!(
+            o,
+            "vpc-endpoint {} {:?} {} vpc {}{}",
+            e.id,
+            e.endpoint_type,
+            e.service_name,
+            e.vpc_id,
+            at(&e.prov)
+        );
     }
     for p in net.prefix_lists.values() {
         let entries = match &p.entries {
@@ -212,7 +229,8 @@ pub fn dump(net: &Network) -> String {
             at(&t.prov)
         );
         for r in t.routes.iter().flatten() {
-            let dest = r.dest.map(|d| d.to_string()).or(r.prefix_list.clone()).or(r.ipv6_dest.clone()).unwrap_or_default();
+            let dest =
+                r.dest.map(|d| d.to_string()).or(r.prefix_list.clone()).or(r.ipv6_dest.clone()).unwrap_or_default();
             let _ = writeln!(
                 o,
                 "    {dest} -> {} {:?}{}{}",
@@ -224,8 +242,17 @@ pub fn dump(net: &Network) -> String {
         }
     }
     for f in net.firewalls.values() {
-        let eps: Vec<String> = f.endpoints.values().map(|e| format!("{}={}", e.availability_zone, e.endpoint_id)).collect();
-        let _ = writeln!(o, "firewall {} vpc {} policy {} endpoints {}{}", f.name, f.vpc_id, f.policy_arn, eps.join(","), at(&f.prov));
+        let eps: Vec<String> =
+            f.endpoints.values().map(|e| format!("{}={}", e.availability_zone, e.endpoint_id)).collect();
+        let _ = writeln!(
+            o,
+            "firewall {} vpc {} policy {} endpoints {}{}",
+            f.name,
+            f.vpc_id,
+            f.policy_arn,
+            eps.join(","),
+            at(&f.prov)
+        );
     }
     for p in net.firewall_policies.values() {
         let _ = writeln!(o, "firewall-policy {}{}", p.arn, at(&p.prov));
@@ -249,14 +276,28 @@ pub fn dump(net: &Network) -> String {
         }
         for n in c.nodes.values() {
             let ips: Vec<String> = n.internal_ips.iter().map(|i| i.to_string()).collect();
-            let _ = writeln!(o, "  node {} {} instance {}{}", n.name, ips.join(","), n.instance_id.as_deref().unwrap_or("-"), at(&n.prov));
+            let _ = writeln!(
+                o,
+                "  node {} {} instance {}{}",
+                n.name,
+                ips.join(","),
+                n.instance_id.as_deref().unwrap_or("-"),
+                at(&n.prov)
+            );
         }
         for p in c.pods.values() {
             let labels: Vec<String> = p.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
             let ports: Vec<String> = p
                 .container_ports
                 .iter()
-                .map(|cp| format!("{}{:?}/{}", cp.name.as_ref().map(|n| format!("{n}=")).unwrap_or_default(), cp.protocol, cp.port))
+                .map(|cp| {
+                    format!(
+                        "{}{:?}/{}",
+                        cp.name.as_ref().map(|n| format!("{n}=")).unwrap_or_default(),
+                        cp.protocol,
+                        cp.port
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 o,

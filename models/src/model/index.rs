@@ -166,9 +166,7 @@ impl NetworkIndex {
                                     warnings.push(Warning::at(
                                         WarningKind::Suspicious,
                                         &pod.prov,
-                                        format!(
-                                            "pod {ip} uses the primary IP of `{eni_id}` but is not hostNetwork"
-                                        ),
+                                        format!("pod {ip} uses the primary IP of `{eni_id}` but is not hostNetwork"),
                                     ));
                                 }
                             }
@@ -182,10 +180,7 @@ impl NetworkIndex {
                     )),
                 }
                 if !pod.host_network {
-                    ix.ip_owners
-                        .entry(ip)
-                        .or_default()
-                        .push(IpOwner::Pod { cluster: cname.clone(), pod: key.clone() });
+                    ix.ip_owners.entry(ip).or_default().push(IpOwner::Pod { cluster: cname.clone(), pod: key.clone() });
                 }
             }
         }

@@ -74,11 +74,19 @@ impl IcmpMatch {
 pub enum Traffic {
     /// Every protocol and port (`-1`).
     All,
-    Tcp { ports: PortRange },
-    Udp { ports: PortRange },
-    Icmp { icmp: IcmpMatch },
+    Tcp {
+        ports: PortRange,
+    },
+    Udp {
+        ports: PortRange,
+    },
+    Icmp {
+        icmp: IcmpMatch,
+    },
     /// Any other IP protocol number; ports do not apply.
-    Proto { number: u8 },
+    Proto {
+        number: u8,
+    },
 }
 
 impl Traffic {
@@ -164,10 +172,7 @@ pub fn parse_protocol(s: &str) -> Result<Option<u8>, String> {
         "icmp" => Ok(Some(PROTO_ICMP)),
         "icmpv6" => Ok(Some(PROTO_ICMPV6)),
         "sctp" => Ok(Some(PROTO_SCTP)),
-        other => other
-            .parse::<u8>()
-            .map(Some)
-            .map_err(|_| format!("`{s}` is not a protocol name or number")),
+        other => other.parse::<u8>().map(Some).map_err(|_| format!("`{s}` is not a protocol name or number")),
     }
 }
 

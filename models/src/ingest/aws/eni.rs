@@ -111,9 +111,7 @@ pub(super) fn convert(
     }
     if private_ips.is_empty() {
         // Older or trimmed output: only the top-level primary address.
-        let Some(a) = req(ctx, line, &id, "PrivateIpAddress", &w.private_ip_address) else {
-            return None;
-        };
+        let a = req(ctx, line, &id, "PrivateIpAddress", &w.private_ip_address)?;
         let ip = parse_ip(ctx, line, &id, "PrivateIpAddress", a)?;
         let public_ip = match w.association.as_ref().and_then(|a| a.public_ip.as_deref()) {
             Some(s) => Some(parse_ip(ctx, line, &id, "Association.PublicIp", s)?),

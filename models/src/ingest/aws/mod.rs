@@ -1,6 +1,7 @@
 //! AWS `describe-*` responses → model. One file per concept; each exposes an
 //! `ingest` function taking the value under its top-level key.
 
+mod endpoint;
 mod eni;
 mod igw;
 mod instance;
@@ -13,7 +14,6 @@ mod route_table;
 mod security_group;
 mod subnet;
 mod tgw;
-mod endpoint;
 mod vpc;
 
 use std::collections::BTreeMap;
@@ -95,7 +95,11 @@ impl AwsBuilder {
                     tgw::ingest_assocs(self, &mut ctx, rtb_wrapper.as_deref().unwrap_or_default(), key, v)
                 }
                 "TransitGatewayRouteTableId" if rtb_wrapper.is_some() => true,
-                "Firewall" | "FirewallStatus" | "FirewallPolicyResponse" | "FirewallPolicy" | "RuleGroupResponse"
+                "Firewall"
+                | "FirewallStatus"
+                | "FirewallPolicyResponse"
+                | "FirewallPolicy"
+                | "RuleGroupResponse"
                 | "RuleGroup" => nfw::ingest(self, &mut ctx, &scope, key, obj),
                 k if IGNORED_KEYS.contains(&k) => true,
                 _ => false,
@@ -168,10 +172,7 @@ pub(crate) struct WireTag {
 }
 
 pub(crate) fn tags(t: &Option<Vec<WireTag>>) -> Tags {
-    t.iter()
-        .flatten()
-        .filter_map(|t| Some((t.key.clone()?, t.value.clone().unwrap_or_default())))
-        .collect()
+    t.iter().flatten().filter_map(|t| Some((t.key.clone()?, t.value.clone().unwrap_or_default()))).collect()
 }
 
 /// A required string field, or an error naming the resource and field.

@@ -116,7 +116,12 @@ pub(super) fn ingest(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, v: &V
                 continue;
             };
             if !(1..=32767).contains(&rn) && rn != 32768 {
-                ctx.invalid(eline, &id, &field("RuleNumber"), format!("{rn} is not within 1-32766 (or 32767/32768 for `*`)"));
+                ctx.invalid(
+                    eline,
+                    &id,
+                    &field("RuleNumber"),
+                    format!("{rn} is not within 1-32766 (or 32767/32768 for `*`)"),
+                );
                 continue;
             }
             let Some(egress_flag) = e.egress else {

@@ -60,14 +60,9 @@ pub(super) fn ingest(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, v: &V
         };
         let mut addresses = Vec::new();
         for (k, a) in w.nat_gateway_addresses.iter().enumerate() {
-            let private_ip = match &a.private_ip {
-                Some(s) => Some(parse_ip(ctx, line, &id, "NatGatewayAddresses.PrivateIp", s)),
-                None => None,
-            };
-            let public_ip = match &a.public_ip {
-                Some(s) => Some(parse_ip(ctx, line, &id, "NatGatewayAddresses.PublicIp", s)),
-                None => None,
-            };
+            let private_ip =
+                a.private_ip.as_ref().map(|s| parse_ip(ctx, line, &id, "NatGatewayAddresses.PrivateIp", s));
+            let public_ip = a.public_ip.as_ref().map(|s| parse_ip(ctx, line, &id, "NatGatewayAddresses.PublicIp", s));
             if private_ip == Some(None) || public_ip == Some(None) {
                 continue;
             }

@@ -17,9 +17,7 @@ use serde_json::{Map, Value};
 use super::{insert, AwsBuilder};
 use crate::ingest::{Diagnostics, FileCtx};
 use crate::model::aws::Scope;
-use crate::model::nfw::{
-    prefix_list_id, Firewall, FirewallPolicy, IpSetDef, RuleGroup, RuleGroupType, RuleOrder,
-};
+use crate::model::nfw::{prefix_list_id, Firewall, FirewallPolicy, IpSetDef, RuleGroup, RuleGroupType, RuleOrder};
 use crate::model::{Provenance, Warning, WarningKind};
 
 /// Resources read so far, inserted into the network by [`finish`].
@@ -30,7 +28,13 @@ pub struct NfwPending {
     rule_groups: Vec<RuleGroup>,
 }
 
-pub(super) fn ingest(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, key: &str, obj: &Map<String, Value>) -> bool {
+pub(super) fn ingest(
+    b: &mut AwsBuilder,
+    ctx: &mut FileCtx,
+    scope: &Scope,
+    key: &str,
+    obj: &Map<String, Value>,
+) -> bool {
     match key {
         "Firewall" => {
             if let Some(fw) = firewall::ingest(ctx, scope, obj) {
@@ -49,7 +53,11 @@ pub(super) fn ingest(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, key: 
         "FirewallPolicyResponse" => {
             if !obj.contains_key("FirewallPolicy") {
                 let name = obj.get(key).and_then(|r| r.get("FirewallPolicyName")).and_then(Value::as_str);
-                ctx.missing(None, name.map_or("firewall policy".into(), |n| format!("firewall-policy/{n}")), "FirewallPolicy");
+                ctx.missing(
+                    None,
+                    name.map_or("firewall policy".into(), |n| format!("firewall-policy/{n}")),
+                    "FirewallPolicy",
+                );
             }
             true
         }
@@ -94,14 +102,22 @@ pub(super) fn finish(b: &mut AwsBuilder, diags: &mut Diagnostics) {
                 diags,
                 WarningKind::DanglingReference,
                 &fw.prov,
-                format!("firewall policy `{}` is not in the snapshot; the firewall's verdicts are unknown", fw.policy_arn),
+                format!(
+                    "firewall policy `{}` is not in the snapshot; the firewall's verdicts are unknown",
+                    fw.policy_arn
+                ),
             );
         }
     }
     for p in b.net.firewall_policies.values() {
         for r in &p.stateless_refs {
             match b.net.rule_groups.get(&r.arn) {
-                None => warn(diags, WarningKind::DanglingReference, &r.prov, format!("rule group `{}` is not in the snapshot", r.arn)),
+                None => warn(
+                    diags,
+                    WarningKind::DanglingReference,
+                    &r.prov,
+                    format!("rule group `{}` is not in the snapshot", r.arn),
+                ),
                 Some(g) if g.rule_type != RuleGroupType::Stateless => warn(
                     diags,
                     WarningKind::Suspicious,
@@ -215,7 +231,12 @@ fn parse_rule_order(ctx: &mut FileCtx, prov: &Provenance, field: &str, v: Option
         None | Some("DEFAULT_ACTION_ORDER") => RuleOrder::DefaultActionOrder,
         Some("STRICT_ORDER") => RuleOrder::StrictOrder,
         Some(other) => {
-            ctx.invalid(prov.line, prov.short(), field, format!("`{other}` is not DEFAULT_ACTION_ORDER or STRICT_ORDER"));
+            ctx.invalid(
+                prov.line,
+                prov.short(),
+                field,
+                format!("`{other}` is not DEFAULT_ACTION_ORDER or STRICT_ORDER"),
+            );
             RuleOrder::DefaultActionOrder
         }
     }

@@ -66,9 +66,13 @@ pub(super) fn ingest(b: &mut AwsBuilder, ctx: &mut FileCtx, v: &Value) -> bool {
     for (i, w) in ctx.items::<WirePeering>("VpcPeeringConnections", v) {
         let is = i.to_string();
         let line = ctx.line(&["VpcPeeringConnections", &is]);
-        let Some(id) =
-            req(ctx, line, &format!("VpcPeeringConnections[{i}]"), "VpcPeeringConnectionId", &w.vpc_peering_connection_id)
-        else {
+        let Some(id) = req(
+            ctx,
+            line,
+            &format!("VpcPeeringConnections[{i}]"),
+            "VpcPeeringConnectionId",
+            &w.vpc_peering_connection_id,
+        ) else {
             continue;
         };
         let id = id.to_string();

@@ -118,7 +118,10 @@ pub(super) fn finish(b: &mut AwsBuilder, diags: &mut Diagnostics) {
                 diags.warnings.push(Warning::at(
                     WarningKind::DanglingReference,
                     &p.prov,
-                    format!("entries for prefix list `{}`, which no describe-managed-prefix-lists file lists", p.prefix_list),
+                    format!(
+                        "entries for prefix list `{}`, which no describe-managed-prefix-lists file lists",
+                        p.prefix_list
+                    ),
                 ));
                 b.net.prefix_lists.insert(
                     p.prefix_list.clone(),

@@ -197,7 +197,17 @@ pub(super) fn ingest(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, v: &V
         if let Some(o) = &w.owner_id {
             scope.account = o.clone();
         }
-        let rt = RouteTable { id: id.clone(), scope, vpc_id, main, subnets, gateways, routes, tags: tags(&w.tags), prov: prov.clone() };
+        let rt = RouteTable {
+            id: id.clone(),
+            scope,
+            vpc_id,
+            main,
+            subnets,
+            gateways,
+            routes,
+            tags: tags(&w.tags),
+            prov: prov.clone(),
+        };
         insert(&mut b.net.route_tables, id, rt, &prov, |x| Some(x.scope.account.clone()), ctx.diags);
     }
     true

@@ -171,7 +171,11 @@ pub(super) fn ingest(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, v: &V
                         return;
                     };
                     if let SgPeer::Ipv6(c) = &peer {
-                        ctx.warn(WarningKind::Unsupported, &rprov, format!("IPv6 range `{c}` is not modelled (IPv4 only)"));
+                        ctx.warn(
+                            WarningKind::Unsupported,
+                            &rprov,
+                            format!("IPv6 range `{c}` is not modelled (IPv4 only)"),
+                        );
                     }
                     out.push(SgRule { direction: dir, traffic, peer, description: desc, rule_id: None, prov: rprov });
                 };
@@ -302,7 +306,9 @@ pub(super) fn finish(b: &mut AwsBuilder, diags: &mut Diagnostics) {
                 diags.warnings.push(Warning::at(
                     WarningKind::Suspicious,
                     &rule.prov,
-                    format!("security group `{group}` is known only from its rules (no describe-security-groups entry)"),
+                    format!(
+                        "security group `{group}` is known only from its rules (no describe-security-groups entry)"
+                    ),
                 ));
                 let prov = Provenance::new(rule.prov.file.clone(), rule.prov.line, group.clone());
                 b.net.security_groups.entry(group.clone()).or_insert_with(|| SecurityGroup {

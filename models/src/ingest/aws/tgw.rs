@@ -150,13 +150,9 @@ pub(super) fn ingest_attachments(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &
     for (i, w) in ctx.items::<WireAttachment>(key, v) {
         let is = i.to_string();
         let line = ctx.line(&[key, &is]);
-        let Some(id) = req(
-            ctx,
-            line,
-            &format!("{key}[{i}]"),
-            "TransitGatewayAttachmentId",
-            &w.transit_gateway_attachment_id,
-        ) else {
+        let Some(id) =
+            req(ctx, line, &format!("{key}[{i}]"), "TransitGatewayAttachmentId", &w.transit_gateway_attachment_id)
+        else {
             continue;
         };
         let id = id.to_string();
@@ -312,7 +308,8 @@ pub(super) fn ingest_assocs(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, ke
     let mut ids = Vec::new();
     for (i, w) in ctx.items::<WireAssocEntry>(key, v) {
         let line = ctx.line(&[key, &i.to_string()]);
-        let Some(a) = req(ctx, line, rtb, &format!("{key}[{i}].TransitGatewayAttachmentId"), &w.transit_gateway_attachment_id)
+        let Some(a) =
+            req(ctx, line, rtb, &format!("{key}[{i}].TransitGatewayAttachmentId"), &w.transit_gateway_attachment_id)
         else {
             continue;
         };
@@ -357,7 +354,9 @@ pub(super) fn finish(b: &mut AwsBuilder, diags: &mut Diagnostics) {
                     Some(existing) if existing != &rtb => diags.warnings.push(Warning::at(
                         WarningKind::Suspicious,
                         &prov,
-                        format!("attachment `{a}` is associated with both `{existing}` and `{rtb}`; using `{existing}`"),
+                        format!(
+                            "attachment `{a}` is associated with both `{existing}` and `{rtb}`; using `{existing}`"
+                        ),
                     )),
                     _ => att.association = Some(rtb.clone()),
                 }

@@ -78,7 +78,15 @@ pub(super) fn ingest(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &Scope, v: &V
         if let Some(o) = &w.owner_id {
             scope.account = o.clone();
         }
-        let vpc = Vpc { id: id.clone(), scope, cidrs, ipv6_cidrs, is_default: w.is_default, tags: tags(&w.tags), prov: prov.clone() };
+        let vpc = Vpc {
+            id: id.clone(),
+            scope,
+            cidrs,
+            ipv6_cidrs,
+            is_default: w.is_default,
+            tags: tags(&w.tags),
+            prov: prov.clone(),
+        };
         insert(&mut b.net.vpcs, id, vpc, &prov, |x| Some(x.scope.account.clone()), ctx.diags);
     }
     true

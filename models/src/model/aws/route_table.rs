@@ -26,7 +26,10 @@ pub enum RouteTarget {
     Instance(String),
     EgressOnlyInternetGateway(String),
     /// A target kind netprove does not model (carrier, local or core network, …).
-    Unsupported { kind: String, id: String },
+    Unsupported {
+        kind: String,
+        id: String,
+    },
     /// No target given at all.
     None,
 }

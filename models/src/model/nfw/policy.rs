@@ -83,7 +83,10 @@ impl StatefulDefaultAction {
     pub fn is_drop(&self) -> bool {
         matches!(
             self,
-            Self::DropStrict | Self::DropEstablished | Self::DropEstablishedAppLayer | Self::DropEstablishedAppLayerToServer
+            Self::DropStrict
+                | Self::DropEstablished
+                | Self::DropEstablishedAppLayer
+                | Self::DropEstablishedAppLayerToServer
         )
     }
 }

@@ -665,11 +665,7 @@ fn parse_options(body: &str) -> Result<Vec<RuleOption>, SuricataError> {
 /// separately.
 fn unquote(raw: &str) -> (bool, String) {
     let (negated, body) = strip_negation(raw);
-    let body = body
-        .strip_prefix('"')
-        .and_then(|b| b.strip_suffix('"'))
-        .filter(|_| body.len() >= 2)
-        .unwrap_or(body);
+    let body = body.strip_prefix('"').and_then(|b| b.strip_suffix('"')).filter(|_| body.len() >= 2).unwrap_or(body);
     let mut out = String::with_capacity(body.len());
     let mut chars = body.chars();
     while let Some(c) = chars.next() {
@@ -693,7 +689,7 @@ fn decode_content(s: &str) -> Result<Vec<u8>, String> {
         if c == '|' {
             if in_hex {
                 let digits: String = hex.chars().filter(|c| !c.is_whitespace()).collect();
-                if digits.len() % 2 != 0 {
+                if digits.len() & 1 != 0 {
                     return Err(format!("odd number of hex digits in `|{hex}|`"));
                 }
                 for k in (0..digits.len()).step_by(2) {
@@ -996,7 +992,9 @@ mod tests {
 
     #[test]
     fn aws_tls_allowlist_rule() {
-        let r = ok(r#"pass tls $HOME_NET any -> $EXTERNAL_NET any (ssl_state:client_hello; tls.sni; dotprefix; content:".amazon.com"; nocase; endswith; msg:"matching TLS allowlisted FQDNs"; priority:1; flow:to_server, established; sid:1; rev:1;)"#);
+        let r = ok(
+            r#"pass tls $HOME_NET any -> $EXTERNAL_NET any (ssl_state:client_hello; tls.sni; dotprefix; content:".amazon.com"; nocase; endswith; msg:"matching TLS allowlisted FQDNs"; priority:1; flow:to_server, established; sid:1; rev:1;)"#,
+        );
         assert_eq!(r.action, RuleAction::Pass);
         assert_eq!(r.protocol, "tls");
         assert_eq!(r.src, AddrSpec::List(vec![AddrEntry { negated: false, item: AddrItem::Var("HOME_NET".into()) }]));
@@ -1027,7 +1025,9 @@ mod tests {
 
     #[test]
     fn dotprefix_is_a_buffer_transform() {
-        let r = ok(r#"pass tls any any -> any any (tls.sni; dotprefix; content:".x.com"; endswith; content:"y"; http.host; content:"z"; sid:9;)"#);
+        let r = ok(
+            r#"pass tls any any -> any any (tls.sni; dotprefix; content:".x.com"; endswith; content:"y"; http.host; content:"z"; sid:9;)"#,
+        );
         let flags: Vec<bool> = r.content_matches.iter().map(|c| c.dotprefix).collect();
         assert_eq!(flags, vec![true, true, false]);
         assert_eq!(
@@ -1083,7 +1083,9 @@ mod tests {
 
     #[test]
     fn quoted_values_with_semicolons_and_escapes() {
-        let r = ok(r#"alert http any any -> any any (msg:"a; b \"c\" d\;e"; content:"x\;y"; http.host; content:!"evil.com"; sid:4;)"#);
+        let r = ok(
+            r#"alert http any any -> any any (msg:"a; b \"c\" d\;e"; content:"x\;y"; http.host; content:!"evil.com"; sid:4;)"#,
+        );
         assert_eq!(r.msg.as_deref(), Some(r#"a; b "c" d;e"#));
         assert_eq!(r.content_matches[0].content, "x;y");
         assert_eq!(r.content_matches[0].buffer, None);
@@ -1106,7 +1108,9 @@ mod tests {
 
     #[test]
     fn unsupported_keywords_are_listed_once_in_order() {
-        let r = ok(r#"alert tls $HOME_NET any -> $EXTERNAL_NET any (ja3.hash; content:"e7d7"; pcre:"/a;b/i"; xbits:set,x,track ip_src; geoip:dst,RU; flow:established,only_stream; dsize:0; pcre:"/c/"; app-layer-protocol:!tls; sid:2005; rev:1;)"#);
+        let r = ok(
+            r#"alert tls $HOME_NET any -> $EXTERNAL_NET any (ja3.hash; content:"e7d7"; pcre:"/a;b/i"; xbits:set,x,track ip_src; geoip:dst,RU; flow:established,only_stream; dsize:0; pcre:"/c/"; app-layer-protocol:!tls; sid:2005; rev:1;)"#,
+        );
         assert_eq!(
             r.unsupported,
             vec!["ja3.hash", "pcre", "xbits", "geoip", "flow:only_stream", "dsize", "app-layer-protocol"]
@@ -1118,7 +1122,9 @@ mod tests {
 
     #[test]
     fn ip_proto_and_neutral_keywords() {
-        let r = ok(r#"drop ip any any -> any any (ip_proto:!TCP; classtype:misc; metadata:a b, c d; reference:url,x.com; noalert; flow:stateless; sid:6;)"#);
+        let r = ok(
+            r#"drop ip any any -> any any (ip_proto:!TCP; classtype:misc; metadata:a b, c d; reference:url,x.com; noalert; flow:stateless; sid:6;)"#,
+        );
         assert_eq!(r.ip_proto, Some(IpProtoMatch { negated: true, protocol: 6 }));
         assert!(r.noalert);
         assert!(r.flow.stateless);
@@ -1144,10 +1150,16 @@ mod tests {
             ("pass tcp any any => any any (sid:1;)", SuricataError::Direction("=>".into())),
             ("pass tcp any any -> any any (msg:\"x;)", SuricataError::UnterminatedQuote("msg".into())),
             ("pass tcp any any -> any any (msg:\"x\";)", SuricataError::MissingSid),
-            ("pass tcp any any -> any any (sid:abc;)", SuricataError::Number { keyword: "sid".into(), value: "abc".into() }),
+            (
+                "pass tcp any any -> any any (sid:abc;)",
+                SuricataError::Number { keyword: "sid".into(), value: "abc".into() },
+            ),
             ("pass tcp any any -> any any (nocase; sid:1;)", SuricataError::DanglingModifier("nocase".into())),
             ("pass tcp any any -> any any (sid:1;) extra", SuricataError::TrailingText("extra".into())),
-            ("pass tcp [10.0.0.0/8 any -> any any (sid:1;)", SuricataError::Brackets("pass tcp [10.0.0.0/8 any -> any any".into())),
+            (
+                "pass tcp [10.0.0.0/8 any -> any any (sid:1;)",
+                SuricataError::Brackets("pass tcp [10.0.0.0/8 any -> any any".into()),
+            ),
         ];
         for (text, want) in cases {
             assert_eq!(parse(text).err().as_ref(), Some(want), "{text}");
@@ -1189,9 +1201,15 @@ mod tests {
         let r = SuricataRule::from_five_tuple(&t, prov()).unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(r.text, "drop http $HOME_NET any <> 10.0.0.0/16 8000:8080 (msg:\"stateful drop\"; flow:to_server,established; sid:1234;)");
         let again = ok(&r.text);
-        assert_eq!((again.action, again.src, again.dst, again.dst_ports, again.flow, again.sid), (r.action, r.src, r.dst, r.dst_ports, r.flow, r.sid));
+        assert_eq!(
+            (again.action, again.src, again.dst, again.dst_ports, again.flow, again.sid),
+            (r.action, r.src, r.dst, r.dst_ports, r.flow, r.sid)
+        );
         let bad = FiveTuple { direction: "BACKWARD", ..t.clone() };
-        assert_eq!(SuricataRule::from_five_tuple(&bad, prov()).err(), Some(SuricataError::Direction("BACKWARD".into())));
+        assert_eq!(
+            SuricataRule::from_five_tuple(&bad, prov()).err(),
+            Some(SuricataError::Direction("BACKWARD".into()))
+        );
         let no_sid = FiveTuple { options: vec![], ..t };
         assert_eq!(SuricataRule::from_five_tuple(&no_sid, prov()).err(), Some(SuricataError::MissingSid));
     }

@@ -301,7 +301,10 @@ mod tests {
     }
 
     fn r(a: &str, b: &str) -> (u32, u32) {
-        (u32::from(a.parse::<std::net::Ipv4Addr>().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)), u32::from(b.parse::<std::net::Ipv4Addr>().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)))
+        (
+            u32::from(a.parse::<std::net::Ipv4Addr>().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)),
+            u32::from(b.parse::<std::net::Ipv4Addr>().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)),
+        )
     }
 
     fn group(ip_sets: &[(&str, &str)], port_sets: &[(&str, Vec<PortRange>)]) -> RuleGroup {
@@ -314,7 +317,10 @@ mod tests {
             capacity: None,
             description: None,
             rule_order: RuleOrder::StrictOrder,
-            ip_sets: ip_sets.iter().map(|(k, v)| (k.to_string(), IpSetDef { cidrs: vec![net(v)], ipv6: vec![] })).collect(),
+            ip_sets: ip_sets
+                .iter()
+                .map(|(k, v)| (k.to_string(), IpSetDef { cidrs: vec![net(v)], ipv6: vec![] }))
+                .collect(),
             port_sets: port_sets.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
             ip_set_references: [("BETA".to_string(), "arn:aws:ec2:us-east-1:1:prefix-list/pl-1".to_string())].into(),
             rules: RulesSource::Stateful { form: crate::model::nfw::StatefulForm::RulesString, rules: vec![] },
@@ -371,7 +377,10 @@ mod tests {
         assert!(matches!(addr(&no_lookup, "@BETA"), Err(ResolveError::UnresolvedReference { .. })));
 
         let ports = |s: &str| env.resolve_ports(&parse_port_spec(s).unwrap_or(PortSpec::Any));
-        assert_eq!(ports("[$WEB, 8000:8080]"), Ok(vec![PortRange::single(80), PortRange::single(443), PortRange::new(8000, 8080)]));
+        assert_eq!(
+            ports("[$WEB, 8000:8080]"),
+            Ok(vec![PortRange::single(80), PortRange::single(443), PortRange::new(8000, 8080)])
+        );
         assert_eq!(ports("!80"), Ok(vec![PortRange::new(0, 79), PortRange::new(81, 65535)]));
         assert_eq!(ports("[1:100, !50:60]"), Ok(vec![PortRange::new(1, 49), PortRange::new(61, 100)]));
         assert_eq!(ports("any"), Ok(vec![PortRange::ALL]));

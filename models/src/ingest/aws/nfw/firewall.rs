@@ -81,7 +81,8 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
     let name = req(ctx, None, &fallback, "Firewall.FirewallName", &w.firewall_name)?.to_string();
     let resource = format!("firewall/{name}");
     let arn = req(ctx, None, &resource, "Firewall.FirewallArn", &w.firewall_arn).map(str::to_string);
-    let policy_arn = req(ctx, None, &resource, "Firewall.FirewallPolicyArn", &w.firewall_policy_arn).map(str::to_string);
+    let policy_arn =
+        req(ctx, None, &resource, "Firewall.FirewallPolicyArn", &w.firewall_policy_arn).map(str::to_string);
     let vpc_id = req(ctx, None, &resource, "Firewall.VpcId", &w.vpc_id).map(str::to_string);
     if w.subnet_mappings.is_none() {
         ctx.missing(None, &resource, "Firewall.SubnetMappings");
@@ -91,7 +92,8 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
     let mut subnet_mappings = Vec::new();
     for (i, m) in w.subnet_mappings.iter().flatten().enumerate() {
         let line = ctx.line(&["Firewall", "SubnetMappings", &i.to_string()]);
-        let Some(id) = req(ctx, line, &resource, &format!("Firewall.SubnetMappings[{i}].SubnetId"), &m.subnet_id) else {
+        let Some(id) = req(ctx, line, &resource, &format!("Firewall.SubnetMappings[{i}].SubnetId"), &m.subnet_id)
+        else {
             continue;
         };
         if m.ip_address_type.as_deref() == Some("IPV6") {
@@ -132,16 +134,28 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
                         ctx.warn(
                             WarningKind::Suspicious,
                             &prov,
-                            format!("the attachment in `{az}` has no endpoint id (status {})", att.status.as_deref().unwrap_or("unknown")),
+                            format!(
+                                "the attachment in `{az}` has no endpoint id (status {})",
+                                att.status.as_deref().unwrap_or("unknown")
+                            ),
                         );
                         continue;
                     };
                     if !seen.insert(endpoint_id.clone()) {
-                        ctx.warn(WarningKind::Suspicious, &prov, format!("endpoint `{endpoint_id}` is listed in more than one AZ"));
+                        ctx.warn(
+                            WarningKind::Suspicious,
+                            &prov,
+                            format!("endpoint `{endpoint_id}` is listed in more than one AZ"),
+                        );
                     }
                     endpoints.insert(
                         az.clone(),
-                        FirewallEndpoint { availability_zone: az, subnet_id: att.subnet_id, endpoint_id, status: att.status },
+                        FirewallEndpoint {
+                            availability_zone: az,
+                            subnet_id: att.subnet_id,
+                            endpoint_id,
+                            status: att.status,
+                        },
                     );
                 }
             }

@@ -111,11 +111,15 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
         return None;
     };
     let r = ctx.one::<WirePolicyResponse>("FirewallPolicyResponse", resp)?;
-    let fallback = r.firewall_policy_name.as_deref().map_or_else(|| "firewall policy".into(), |n| format!("firewall-policy/{n}"));
-    let name = req(ctx, None, &fallback, "FirewallPolicyResponse.FirewallPolicyName", &r.firewall_policy_name)?.to_string();
+    let fallback =
+        r.firewall_policy_name.as_deref().map_or_else(|| "firewall policy".into(), |n| format!("firewall-policy/{n}"));
+    let name =
+        req(ctx, None, &fallback, "FirewallPolicyResponse.FirewallPolicyName", &r.firewall_policy_name)?.to_string();
     let resource = format!("firewall-policy/{name}");
-    let arn = req(ctx, None, &resource, "FirewallPolicyResponse.FirewallPolicyArn", &r.firewall_policy_arn).map(str::to_string);
-    let id = req(ctx, None, &resource, "FirewallPolicyResponse.FirewallPolicyId", &r.firewall_policy_id).map(str::to_string);
+    let arn = req(ctx, None, &resource, "FirewallPolicyResponse.FirewallPolicyArn", &r.firewall_policy_arn)
+        .map(str::to_string);
+    let id =
+        req(ctx, None, &resource, "FirewallPolicyResponse.FirewallPolicyId", &r.firewall_policy_id).map(str::to_string);
     let p = ctx.one::<WirePolicy>("FirewallPolicy", obj.get("FirewallPolicy")?)?;
     let prov = ctx.prov(&[], &resource);
 
@@ -124,8 +128,12 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
         actions(ctx, &prov, "FirewallPolicy.StatelessFragmentDefaultActions", &p.stateless_fragment_default_actions);
 
     let opts = p.stateful_engine_options.as_ref();
-    let rule_order =
-        parse_rule_order(ctx, &prov, "FirewallPolicy.StatefulEngineOptions.RuleOrder", opts.and_then(|o| o.rule_order.as_deref()));
+    let rule_order = parse_rule_order(
+        ctx,
+        &prov,
+        "FirewallPolicy.StatefulEngineOptions.RuleOrder",
+        opts.and_then(|o| o.rule_order.as_deref()),
+    );
     let stream_exception_policy = match opts.and_then(|o| o.stream_exception_policy.as_deref()) {
         None => StreamExceptionPolicy::default(),
         Some(s) => {
@@ -140,7 +148,13 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
     // Stateless references, in evaluation order.
     let path = ["FirewallPolicy", "StatelessRuleGroupReferences"];
     let mut stateless_refs = Vec::new();
-    for (i, w) in each::<WireStatelessRef>(ctx, p.stateless_rule_group_references.as_ref(), &path, &resource, "StatelessRuleGroupReferences") {
+    for (i, w) in each::<WireStatelessRef>(
+        ctx,
+        p.stateless_rule_group_references.as_ref(),
+        &path,
+        &resource,
+        "StatelessRuleGroupReferences",
+    ) {
         let line = super::line_at(ctx, &path, i);
         let field = format!("StatelessRuleGroupReferences[{i}]");
         let arn = req(ctx, line, &resource, &format!("{field}.ResourceArn"), &w.resource_arn).map(str::to_string);
@@ -148,18 +162,31 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
             ctx.missing(line, &resource, &format!("{field}.Priority"));
             continue;
         };
-        let (Some(arn), Some(pr)) = (arn, priority(ctx, line, &resource, &format!("{field}.Priority"), pr)) else { continue };
-        stateless_refs.push(StatelessGroupRef { arn, priority: pr, prov: prov.entry(format!("stateless-ref#{i}"), line) });
+        let (Some(arn), Some(pr)) = (arn, priority(ctx, line, &resource, &format!("{field}.Priority"), pr)) else {
+            continue;
+        };
+        stateless_refs.push(StatelessGroupRef {
+            arn,
+            priority: pr,
+            prov: prov.entry(format!("stateless-ref#{i}"), line),
+        });
     }
     stateless_refs.sort_by_key(|r| r.priority);
     warn_duplicate_priorities(ctx, &prov, "stateless", stateless_refs.iter().map(|r| r.priority));
 
     let path = ["FirewallPolicy", "StatefulRuleGroupReferences"];
     let mut stateful_refs = Vec::new();
-    for (i, w) in each::<WireStatefulRef>(ctx, p.stateful_rule_group_references.as_ref(), &path, &resource, "StatefulRuleGroupReferences") {
+    for (i, w) in each::<WireStatefulRef>(
+        ctx,
+        p.stateful_rule_group_references.as_ref(),
+        &path,
+        &resource,
+        "StatefulRuleGroupReferences",
+    ) {
         let line = super::line_at(ctx, &path, i);
         let field = format!("StatefulRuleGroupReferences[{i}]");
-        let Some(arn) = req(ctx, line, &resource, &format!("{field}.ResourceArn"), &w.resource_arn).map(str::to_string) else {
+        let Some(arn) = req(ctx, line, &resource, &format!("{field}.ResourceArn"), &w.resource_arn).map(str::to_string)
+        else {
             continue;
         };
         let pr = match w.priority {
@@ -241,7 +268,12 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
 }
 
 /// Priorities must be unique; `sorted` is in ascending order.
-pub(super) fn warn_duplicate_priorities(ctx: &mut FileCtx, prov: &Provenance, what: &str, sorted: impl Iterator<Item = u32>) {
+pub(super) fn warn_duplicate_priorities(
+    ctx: &mut FileCtx,
+    prov: &Provenance,
+    what: &str,
+    sorted: impl Iterator<Item = u32>,
+) {
     let mut prev = None;
     let mut dups = BTreeSet::new();
     for p in sorted {
@@ -252,6 +284,10 @@ pub(super) fn warn_duplicate_priorities(ctx: &mut FileCtx, prov: &Provenance, wh
     }
     if !dups.is_empty() {
         let list: Vec<String> = dups.iter().map(u32::to_string).collect();
-        ctx.warn(WarningKind::Suspicious, prov, format!("duplicate {what} priorities {} (they must be unique)", list.join(", ")));
+        ctx.warn(
+            WarningKind::Suspicious,
+            prov,
+            format!("duplicate {what} priorities {} (they must be unique)", list.join(", ")),
+        );
     }
 }

@@ -273,14 +273,22 @@ pub(super) fn ingest(ctx: &mut FileCtx, scope: &Scope, obj: &Map<String, Value>)
         _ => rule_type.is_some_and(RuleGroupType::is_stateful),
     };
     if let (false, Some(rule_type)) = (consistent, rule_type) {
-        ctx.warn(WarningKind::Suspicious, &prov, format!("the group's type {rule_type:?} does not match its rules source"));
+        ctx.warn(
+            WarningKind::Suspicious,
+            &prov,
+            format!("the group's type {rule_type:?} does not match its rules source"),
+        );
     }
     if let RulesSource::Stateful { rules, .. } = &rules {
         let mut seen = BTreeSet::new();
         let dups: BTreeSet<u64> = rules.iter().filter(|r| !seen.insert(r.sid)).map(|r| r.sid).collect();
         if !dups.is_empty() {
             let list: Vec<String> = dups.iter().map(u64::to_string).collect();
-            ctx.warn(WarningKind::Suspicious, &prov, format!("duplicate sids {} (they must be unique)", list.join(", ")));
+            ctx.warn(
+                WarningKind::Suspicious,
+                &prov,
+                format!("duplicate sids {} (they must be unique)", list.join(", ")),
+            );
         }
     }
 
@@ -306,7 +314,9 @@ const STATELESS_PATH: [&str; 4] = ["RuleGroup", "RulesSource", "StatelessRulesAn
 
 fn stateless(ctx: &mut FileCtx, gc: &GroupCtx, s: WireStatelessSource) -> RulesSource {
     let mut rules = Vec::new();
-    for (i, w) in each::<WireStatelessRule>(ctx, s.stateless_rules.as_ref(), &STATELESS_PATH, gc.resource, "StatelessRules") {
+    for (i, w) in
+        each::<WireStatelessRule>(ctx, s.stateless_rules.as_ref(), &STATELESS_PATH, gc.resource, "StatelessRules")
+    {
         let line = line_at(ctx, &STATELESS_PATH, i);
         if let Some(rule) = stateless_rule(ctx, gc, i, line, w) {
             rules.push(rule);
@@ -314,7 +324,10 @@ fn stateless(ctx: &mut FileCtx, gc: &GroupCtx, s: WireStatelessSource) -> RulesS
     }
     rules.sort_by_key(|r| r.priority);
     warn_duplicate_priorities(ctx, gc.prov, "stateless rule", rules.iter().map(|r| r.priority));
-    RulesSource::Stateless { rules, custom_actions: s.custom_actions.into_iter().filter_map(|c| c.action_name).collect() }
+    RulesSource::Stateless {
+        rules,
+        custom_actions: s.custom_actions.into_iter().filter_map(|c| c.action_name).collect(),
+    }
 }
 
 fn stateless_rule(
@@ -375,7 +388,11 @@ fn stateless_rule(
             }
         }
         if !v6.is_empty() {
-            ctx.warn(WarningKind::Unsupported, &prov, format!("IPv6 {attr} {} are not modelled (IPv4 only)", v6.join(", ")));
+            ctx.warn(
+                WarningKind::Unsupported,
+                &prov,
+                format!("IPv6 {attr} {} are not modelled (IPv4 only)", v6.join(", ")),
+            );
         }
         (v4, v6)
     };
@@ -407,7 +424,12 @@ fn stateless_rule(
         match u8::try_from(*p) {
             Ok(n) => protocols.push(n),
             Err(_) => {
-                ctx.invalid(line, res, &format!("{field}.RuleDefinition.MatchAttributes.Protocols"), format!("`{p}` is not 0-255"));
+                ctx.invalid(
+                    line,
+                    res,
+                    &format!("{field}.RuleDefinition.MatchAttributes.Protocols"),
+                    format!("`{p}` is not 0-255"),
+                );
                 ok = false;
             }
         }
@@ -426,7 +448,12 @@ fn stateless_rule(
                 match tcp_flag::parse(n) {
                     Some(x) => b |= x,
                     None => {
-                        ctx.invalid(line, res, &f, format!("`{n}` is not a TCP flag (FIN, SYN, RST, PSH, ACK, URG, ECE, CWR)"));
+                        ctx.invalid(
+                            line,
+                            res,
+                            &f,
+                            format!("`{n}` is not a TCP flag (FIN, SYN, RST, PSH, ACK, URG, ECE, CWR)"),
+                        );
                         return None;
                     }
                 }
@@ -469,7 +496,9 @@ fn five_tuple(ctx: &mut FileCtx, gc: &GroupCtx, v: &Value) -> Vec<SuricataRule> 
             ctx.missing(line, res, &format!("{field}.Header"));
             continue;
         };
-        let mut hf = |name: &str, v: &Option<String>| req(ctx, line, res, &format!("{field}.Header.{name}"), v).map(str::to_string);
+        let mut hf = |name: &str, v: &Option<String>| {
+            req(ctx, line, res, &format!("{field}.Header.{name}"), v).map(str::to_string)
+        };
         let parts = (
             hf("Protocol", &h.protocol),
             hf("Source", &h.source),
@@ -488,8 +517,17 @@ fn five_tuple(ctx: &mut FileCtx, gc: &GroupCtx, v: &Value) -> Vec<SuricataRule> 
                 options.push((kw, o.settings.as_slice()));
             }
         }
-        let (Some(action), (Some(protocol), Some(source), Some(source_port), Some(direction), Some(destination), Some(destination_port))) =
-            (action, parts)
+        let (
+            Some(action),
+            (
+                Some(protocol),
+                Some(source),
+                Some(source_port),
+                Some(direction),
+                Some(destination),
+                Some(destination_port),
+            ),
+        ) = (action, parts)
         else {
             continue;
         };
@@ -528,7 +566,12 @@ fn rules_string(ctx: &mut FileCtx, gc: &GroupCtx, text: &str) -> Vec<SuricataRul
                 check_rule(ctx, gc, &rule);
                 out.push(rule);
             }
-            Err(e) => ctx.invalid(gc.prov.line, gc.resource, &format!("RulesString line {}", rl.line), format!("{e} in `{}`", rl.text)),
+            Err(e) => ctx.invalid(
+                gc.prov.line,
+                gc.resource,
+                &format!("RulesString line {}", rl.line),
+                format!("{e} in `{}`", rl.text),
+            ),
         }
     }
     out
@@ -553,7 +596,10 @@ fn check_rule(ctx: &mut FileCtx, gc: &GroupCtx, rule: &SuricataRule) {
         ctx.warn(
             WarningKind::Unsupported,
             &rule.prov,
-            format!("rule group `{name}` sid {}: action `{}` is not supported by Network Firewall", rule.sid, rule.action),
+            format!(
+                "rule group `{name}` sid {}: action `{}` is not supported by Network Firewall",
+                rule.sid, rule.action
+            ),
         );
     }
     if !rule.protocol_is_known() {
@@ -568,7 +614,11 @@ fn check_rule(ctx: &mut FileCtx, gc: &GroupCtx, rule: &SuricataRule) {
         ctx.warn(
             WarningKind::Unsupported,
             &rule.prov,
-            format!("rule group `{name}` sid {}: IPv6 addresses {} are not modelled (IPv4 only)", rule.sid, v6.join(", ")),
+            format!(
+                "rule group `{name}` sid {}: IPv6 addresses {} are not modelled (IPv4 only)",
+                rule.sid,
+                v6.join(", ")
+            ),
         );
     }
     if rule.priority.is_some() && gc.rule_order == RuleOrder::StrictOrder {
@@ -607,8 +657,17 @@ fn domain_list(ctx: &mut FileCtx, gc: &GroupCtx, l: WireRulesSourceList) -> Opti
         match t.as_str() {
             "TLS_SNI" => target_types.push(DomainTargetType::TlsSni),
             "HTTP_HOST" => target_types.push(DomainTargetType::HttpHost),
-            other => ctx.invalid(None, res, &format!("{f}.TargetTypes"), format!("`{other}` is not TLS_SNI or HTTP_HOST")),
+            other => {
+                ctx.invalid(None, res, &format!("{f}.TargetTypes"), format!("`{other}` is not TLS_SNI or HTTP_HOST"))
+            }
         }
     }
-    Some(DomainList { targets: targets?, target_types: { types?; target_types }, generated_rules_type: grt? })
+    Some(DomainList {
+        targets: targets?,
+        target_types: {
+            types?;
+            target_types
+        },
+        generated_rules_type: grt?,
+    })
 }
