@@ -1,6 +1,8 @@
 //! netprove's verifier: snapshot loading for the CLI, inspection, and (in
 //! later stages) evaluation, encoding, solving, explanation and reports.
 
+pub mod eval;
 pub mod inspect;
 pub mod output;
 pub mod snapshot;
+pub mod trace;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use netprove::snapshot::SnapshotArg;
+use netprove::trace::FlowSpec;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,59 @@ enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Trace one connection (or every line of --flows) through the concrete evaluator, hop by hop.
+    Trace {
+        /// Snapshot directory (default: the embedded demo).
+        snapshot: Option<String>,
+        /// Source: an IPv4 address, eni-…, i-…, pod:<cluster>/<ns>/<name>.
+        #[arg(long, required_unless_present = "flows")]
+        from: Option<String>,
+        /// Destination: as --from, or svc:<cluster>/<ns>/<name>.
+        #[arg(long, required_unless_present = "flows")]
+        to: Option<String>,
+        /// tcp, udp, icmp or a protocol number.
+        #[arg(long, default_value = "tcp")]
+        proto: String,
+        #[arg(long)]
+        dport: Option<u16>,
+        #[arg(long, default_value_t = 50000)]
+        sport: u16,
+        /// ICMP type (default 8, echo request).
+        #[arg(long)]
+        icmp_type: Option<u8>,
+        #[arg(long)]
+        icmp_code: Option<u8>,
+        /// TLS server name, for Network Firewall domain rules.
+        #[arg(long)]
+        sni: Option<String>,
+        /// HTTP Host header, for Network Firewall domain rules.
+        #[arg(long)]
+        http_host: Option<String>,
+        /// JSON Lines file: one flow per line; the output is one JSON array in input order.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        flows: Option<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+fn load(snapshot: Option<&str>) -> Result<(SnapshotArg, netprove_models::Snapshot), ExitCode> {
+    let arg = SnapshotArg::parse(snapshot);
+    match arg.load() {
+        Ok(s) => Ok((arg, s)),
+        Err(errors) => {
+            eprintln!("{errors}");
+            let n = errors.0.len();
+            eprintln!(
+                "error: could not load snapshot `{}` ({n} error{})",
+                arg.describe(),
+                if n == 1 { "" } else { "s" }
+            );
+            Err(ExitCode::from(2))
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -68,7 +122,84 @@ fn main() -> ExitCode {
             };
             emit(&text, output.as_deref())
         }
+        Command::Trace {
+            snapshot,
+            from,
+            to,
+            proto,
+            dport,
+            sport,
+            icmp_type,
+            icmp_code,
+            sni,
+            http_host,
+            flows,
+            format,
+            output,
+        } => {
+            let (_, snap) = match load(snapshot.as_deref()) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            let ev = netprove::eval::Evaluator::new(&snap.network, &snap.index);
+            let specs: Vec<FlowSpec> = match &flows {
+                Some(path) => match read_flows(path) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+                None => vec![FlowSpec {
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    proto,
+                    dport,
+                    sport: Some(sport),
+                    icmp_type,
+                    icmp_code,
+                    sni,
+                    http_host,
+                    _expect: None,
+                    _blocked_by: None,
+                    _note: None,
+                }],
+            };
+            let mut results = Vec::with_capacity(specs.len());
+            for (i, spec) in specs.iter().enumerate() {
+                match netprove::trace::run(&ev, &snap, spec) {
+                    Ok(r) => results.push(r),
+                    Err(e) => {
+                        match &flows {
+                            Some(p) => eprintln!("error: {}:{}: {e}", p.display(), i + 1),
+                            None => eprintln!("error: {e}"),
+                        }
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            let text = match format {
+                Format::Json => netprove::trace::render_json(&results, flows.is_none()),
+                Format::Text => results.iter().map(netprove::trace::render_text).collect::<Vec<_>>().join("\n"),
+            };
+            emit(&text, output.as_deref())
+        }
     }
+}
+
+/// Reads a JSON Lines flow file; errors name the file and line.
+fn read_flows(path: &std::path::Path) -> Result<Vec<FlowSpec>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let spec: FlowSpec =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: invalid flow: {e}", path.display(), i + 1))?;
+        out.push(spec);
+    }
+    Ok(out)
 }
 
 fn emit(text: &str, output: Option<&std::path::Path>) -> ExitCode {

@@ -1,0 +1,64 @@
+//! Concrete packets. Ports are spans: a single port normally, but a whole
+//! range after a translation whose port choice we cannot know (a NAT gateway
+//! or the VPC CNI's randomised SNAT picks any source port in 1024-65535).
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use netprove_models::model::net::{proto_name, PROTO_ICMP, PROTO_TCP, PROTO_UDP};
+use netprove_models::model::PortRange;
+
+/// Ephemeral source ports a NAT gateway or randomised SNAT may choose.
+pub const NAT_PORTS: PortRange = PortRange { lo: 1024, hi: 65535 };
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Packet {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub proto: u8,
+    pub sport: PortRange,
+    pub dport: PortRange,
+    /// ICMP type and code (ignored for other protocols).
+    pub icmp: (u8, u8),
+}
+
+impl Packet {
+    pub fn has_ports(&self) -> bool {
+        self.proto == PROTO_TCP || self.proto == PROTO_UDP
+    }
+
+    /// The reply: addresses and ports swapped; ICMP echo request becomes reply.
+    pub fn reply(&self) -> Packet {
+        let icmp = if self.proto == PROTO_ICMP {
+            match self.icmp {
+                (8, c) => (0, c),
+                (13, c) => (14, c),
+                other => other,
+            }
+        } else {
+            self.icmp
+        };
+        Packet { src: self.dst, dst: self.src, proto: self.proto, sport: self.dport, dport: self.sport, icmp }
+    }
+}
+
+impl fmt::Display for Packet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let span = |p: PortRange| if p.lo == p.hi { p.lo.to_string() } else { format!("{}-{}", p.lo, p.hi) };
+        if self.has_ports() {
+            write!(
+                f,
+                "{} {}:{} -> {}:{}",
+                proto_name(self.proto),
+                self.src,
+                span(self.sport),
+                self.dst,
+                span(self.dport)
+            )
+        } else if self.proto == PROTO_ICMP {
+            write!(f, "icmp {} -> {} type {} code {}", self.src, self.dst, self.icmp.0, self.icmp.1)
+        } else {
+            write!(f, "{} {} -> {}", proto_name(self.proto), self.src, self.dst)
+        }
+    }
+}
