@@ -440,12 +440,13 @@ class Scenario:
                 "DeviceIndex": 1, "NetworkCardIndex": 0, "InstanceOwnerId": owner, "Status": "attached"}
 
     def instance(self, subnet, ip, sgs, name=None, public_ip=None, eip=False, secondary=(), extra_enis=(),
-                 extra_tags=None, itype="t3.medium"):
+                 extra_tags=None, itype="t3.medium", source_dest_check=True):
         """Returns (instance id, primary ENI dict).  extra_enis: already-built ENI dicts (device 1..)."""
         acct = subnet["_acct"]
         key = name or ("%s/%s" % (subnet["_key"], ip))
         iid = self.rid("i", key)
-        prim = self.eni(subnet, ip, sgs, secondary=secondary, public_ip=public_ip, eip=eip, key=key + "/eth0")
+        prim = self.eni(subnet, ip, sgs, secondary=secondary, public_ip=public_ip, eip=eip, key=key + "/eth0",
+                        source_dest_check=source_dest_check)
         nis = []
         for dev, e in enumerate([prim] + list(extra_enis)):
             att_id = self.rid("eni-attach", "%s/%d" % (key, dev))
@@ -503,7 +504,7 @@ class Scenario:
             "RootDeviceName": "/dev/xvda",
             "RootDeviceType": "ebs",
             "SecurityGroups": [dict(g) for g in prim["Groups"]],
-            "SourceDestCheck": True,
+            "SourceDestCheck": source_dest_check,
             "Tags": tags(dict(extra_tags or {}, Name=name or ip)),
             "VirtualizationType": "hvm",
             "CpuOptions": {"CoreCount": 1, "ThreadsPerCore": 2},
@@ -891,7 +892,7 @@ class Scenario:
             t, cde = icmp or (8, 0)
             f["icmp_type"] = t
             f["icmp_code"] = cde
-        else:
+        elif dport is not None:
             f["dport"] = dport
         if sport is not None:
             f["sport"] = sport
@@ -1036,7 +1037,7 @@ class Scenario:
 
 def _strip(o):
     if isinstance(o, dict):
-        return {k: _strip(v) for k, v in o.items() if not k.startswith("_")}
+        return {k: _strip(v) for k, v in o.items() if not k.startswith("_") and v is not None}
     if isinstance(o, list):
         return [_strip(v) for v in o]
     return o

@@ -2,6 +2,9 @@
 
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use netprove::snapshot::SnapshotArg;
 use netprove::trace::FlowSpec;
@@ -143,7 +146,7 @@ fn main() -> ExitCode {
             };
             let ev = netprove::eval::Evaluator::new(&snap.network, &snap.index);
             let specs: Vec<FlowSpec> = match &flows {
-                Some(path) => match read_flows(path) {
+                Some(path) => match netprove::trace::read_flows(path) {
                     Ok(v) => v,
                     Err(e) => {
                         eprintln!("error: {e}");
@@ -185,21 +188,6 @@ fn main() -> ExitCode {
             emit(&text, output.as_deref())
         }
     }
-}
-
-/// Reads a JSON Lines flow file; errors name the file and line.
-fn read_flows(path: &std::path::Path) -> Result<Vec<FlowSpec>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let spec: FlowSpec =
-            serde_json::from_str(line).map_err(|e| format!("{}:{}: invalid flow: {e}", path.display(), i + 1))?;
-        out.push(spec);
-    }
-    Ok(out)
 }
 
 fn emit(text: &str, output: Option<&std::path::Path>) -> ExitCode {

@@ -98,13 +98,18 @@ pub fn run(ev: &Evaluator, snap: &Snapshot, spec: &FlowSpec) -> Result<TraceResu
 }
 
 pub fn render_json(results: &[TraceResult], single: bool) -> String {
-    let s = if single && results.len() == 1 {
-        serde_json::to_string_pretty(&results[0])
-    } else {
-        serde_json::to_string_pretty(results)
-    };
-    let mut s = s.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
+    if single && results.len() == 1 {
+        let mut s = serde_json::to_string_pretty(&results[0]).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        return s;
+    }
+    // Many results: one compact object per line inside the array.
+    let mut s = String::from("[\n");
+    for (i, r) in results.iter().enumerate() {
+        s.push_str(&serde_json::to_string(r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
+        s.push_str(if i + 1 < results.len() { ",\n" } else { "\n" });
+    }
+    s.push_str("]\n");
     s
 }
 
@@ -160,4 +165,22 @@ fn render_into(o: &mut String, r: &TraceResult, indent: usize) {
         let _ = writeln!(o, "{pad}backend:");
         render_into(o, b, indent + 2);
     }
+}
+
+/// Reads a JSON Lines flow file; errors name the file and line.
+pub fn read_flows(path: &std::path::Path) -> Result<Vec<FlowSpec>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    parse_flows(&path.display().to_string(), &text)
+}
+
+pub fn parse_flows(name: &str, text: &str) -> Result<Vec<FlowSpec>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let spec: FlowSpec = serde_json::from_str(line).map_err(|e| format!("{name}:{}: invalid flow: {e}", i + 1))?;
+        out.push(spec);
+    }
+    Ok(out)
 }

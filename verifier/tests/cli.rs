@@ -70,3 +70,74 @@ fn usage_errors_exit_2() {
     let out = netprove().args(["frobnicate"]).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn trace_suggests_close_names() {
+    let out = netprove()
+        .args([
+            "trace",
+            "--from",
+            "pod:prod-east/tenant-a/chekout-6c9d5d7f4b-x",
+            "--to",
+            "10.30.1.10",
+            "--dport",
+            "5432",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown pod") && err.contains("did you mean"), "{err}");
+    assert!(err.contains("pod:prod-east/tenant-a/checkout-"), "{err}");
+
+    let out = netprove()
+        .args(["trace", "--from", "eni-0f940bf13101bdf9", "--to", "8.8.8.8", "--dport", "443"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("eni-0f940bf13101bdf96"), "{err}");
+
+    let out = netprove()
+        .args(["trace", "--from", "pod:prod-esat/x/y", "--to", "8.8.8.8", "--dport", "443"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`prod-east`"));
+
+    let out = netprove()
+        .args(["trace", "--from", "10.10.47.71", "--to", "8.8.8.8", "--proto", "tcpx", "--dport", "1"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown protocol"));
+}
+
+#[test]
+fn trace_flows_file_keeps_input_order_and_names_bad_lines() {
+    let dir = std::env::temp_dir().join(format!("netprove-flows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let good = dir.join("good.jsonl");
+    std::fs::write(
+        &good,
+        "{\"from\": \"10.10.47.71\", \"to\": \"10.30.1.10\", \"proto\": \"tcp\", \"dport\": 5432}\n\
+         {\"from\": \"203.0.113.7\", \"to\": \"10.30.1.10\", \"proto\": \"tcp\", \"dport\": 5432}\n",
+    )
+    .expect("write");
+    let out = netprove().args(["trace", "--format", "json", "--flows"]).arg(&good).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let arr = v.as_array().expect("array");
+    assert_eq!(arr.len(), 2);
+    assert_eq!(arr[0]["from"], "10.10.47.71");
+    assert_eq!(arr[1]["from"], "203.0.113.7");
+    assert_eq!(arr[1]["verdict"], "denied");
+
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(&bad, "{\"from\": \"10.10.47.71\", \"to\": \"10.30.1.10\", \"dport\": 5432}\n{\"from\": 1}\n")
+        .expect("write");
+    let out = netprove().args(["trace", "--format", "json", "--flows"]).arg(&bad).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.jsonl:2:"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -50,10 +50,15 @@ pub struct Evaluator<'a> {
     pub net: &'a Network,
     pub index: &'a NetworkIndex,
     fw_endpoints: HashMap<&'a str, (&'a Firewall, &'a FirewallEndpoint)>,
+    /// Each firewall's policy compiled once (keyed by firewall ARN).
+    fw_prepared: HashMap<&'a str, nfw::PreparedFirewall<'a>>,
     /// (tgw, vpc) → attachment.
     vpc_attachments: HashMap<(&'a str, &'a str), &'a TgwAttachment>,
     nat_by_eni: HashMap<&'a str, &'a NatGateway>,
     nat_by_id: HashMap<&'a str, &'a NatGateway>,
+    /// NAT gateway private and public addresses (its ENI may be missing from a snapshot).
+    nat_private: HashMap<Ipv4Addr, &'a NatGateway>,
+    nat_public: HashMap<Ipv4Addr, (&'a NatGateway, Ipv4Addr)>,
     /// Node name → (cluster, primary ENI id, primary IP).
     node_eni: HashMap<(&'a str, &'a str), (&'a str, Ipv4Addr)>,
 }
@@ -69,23 +74,11 @@ enum Via {
     Firewall,
 }
 
-/// What sits at the current point.
-#[derive(Debug, Clone, Copy)]
-enum Kind<'a> {
-    Eni(&'a Eni),
-    Nat(&'a NatGateway),
-    TgwEni(&'a TgwAttachment),
-    FwEndpoint,
-    /// Arrived from an internet gateway or a peering connection (no subnet).
-    Edge,
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Here<'a> {
     vpc: &'a str,
     subnet: Option<&'a Subnet>,
     via: Via,
-    kind: Kind<'a>,
     /// A gateway route table to use instead of the subnet's.
     rt: Option<&'a RouteTable>,
 }
@@ -172,7 +165,11 @@ fn is_private(ip: Ipv4Addr) -> bool {
 impl<'a> Evaluator<'a> {
     pub fn new(net: &'a Network, index: &'a NetworkIndex) -> Self {
         let mut fw_endpoints = HashMap::new();
+        let mut fw_prepared = HashMap::new();
         for fw in net.firewalls.values() {
+            // The policy's HOME_NET defaults to the firewall VPC's CIDRs.
+            let home: Vec<Ipv4Net> = net.vpcs.get(&fw.vpc_id).map(|v| v.cidrs.clone()).unwrap_or_default();
+            fw_prepared.insert(fw.arn.as_str(), nfw::PreparedFirewall::new(net, fw, &home));
             for ep in fw.endpoints.values() {
                 fw_endpoints.insert(ep.endpoint_id.as_str(), (fw, ep));
             }
@@ -187,11 +184,19 @@ impl<'a> Evaluator<'a> {
         }
         let mut nat_by_eni = HashMap::new();
         let mut nat_by_id = HashMap::new();
+        let mut nat_private = HashMap::new();
+        let mut nat_public = HashMap::new();
         for n in net.nat_gateways.values() {
             nat_by_id.insert(n.id.as_str(), n);
             for a in &n.addresses {
                 if let Some(e) = &a.eni_id {
                     nat_by_eni.insert(e.as_str(), n);
+                }
+                if let Some(p) = a.private_ip {
+                    nat_private.insert(p, n);
+                    if let Some(public) = a.public_ip {
+                        nat_public.insert(public, (n, p));
+                    }
                 }
             }
         }
@@ -205,7 +210,18 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        Self { net, index, fw_endpoints, vpc_attachments, nat_by_eni, nat_by_id, node_eni }
+        Self {
+            net,
+            index,
+            fw_endpoints,
+            fw_prepared,
+            vpc_attachments,
+            nat_by_eni,
+            nat_by_id,
+            nat_private,
+            nat_public,
+            node_eni,
+        }
     }
 
     fn subnet(&self, id: &str) -> Option<&'a Subnet> {
@@ -213,7 +229,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eni_here(&self, eni: &'a Eni, via: Via) -> Here<'a> {
-        Here { vpc: &eni.vpc_id, subnet: self.subnet(&eni.subnet_id), via, kind: Kind::Eni(eni), rt: None }
+        Here { vpc: &eni.vpc_id, subnet: self.subnet(&eni.subnet_id), via, rt: None }
     }
 
     // ---------------------------------------------------------------- NACLs
@@ -443,6 +459,17 @@ impl<'a> Evaluator<'a> {
 
     /// Delivers to the ENI owning `pkt.dst` in this VPC.
     fn deliver_local(&self, w: &mut Walk, pkt: Packet, here: Here<'a>, l2: bool) -> Fate<'a> {
+        if let Some(nat) = self.nat_private.get(&pkt.dst).copied().filter(|n| n.vpc_id == here.vpc) {
+            if let Err(f) = self.cross(w, &pkt, here.subnet, self.subnet(&nat.subnet_id), false) {
+                return f;
+            }
+            if w.reply {
+                return self.nat_reverse(w, pkt, nat);
+            }
+            let why = format!("{} accepts no connections initiated towards it", nat.id);
+            w.hop(&nat.id, "nat", "deny", &why);
+            return drop(why, &nat.id);
+        }
         let owner = self.index.eni_owning(pkt.dst).and_then(|e| self.net.enis.get(e)).filter(|e| e.vpc_id == here.vpc);
         let Some(eni) = owner else {
             let why = format!("no network interface in {} owns {}", here.vpc, pkt.dst);
@@ -485,7 +512,14 @@ impl<'a> Evaluator<'a> {
         let public = src_eni
             .filter(|e| e.vpc_id == here.vpc)
             .and_then(|e| e.private_ips.iter().find(|p| p.ip == pkt.src))
-            .and_then(|p| p.public_ip);
+            .and_then(|p| p.public_ip)
+            .or_else(|| {
+                self.nat_private
+                    .get(&pkt.src)
+                    .filter(|n| n.vpc_id == here.vpc)
+                    .and_then(|n| n.addresses.iter().find(|a| a.private_ip == Some(pkt.src)))
+                    .and_then(|a| a.public_ip)
+            });
         if let Some(nat) = self.nat_with_private(pkt.src) {
             if nat.connectivity == NatConnectivity::Private {
                 let why = format!("private NAT gateway {} traffic routed to {igw} is dropped", nat.id);
@@ -517,12 +551,28 @@ impl<'a> Evaluator<'a> {
     }
 
     fn nat_with_private(&self, ip: Ipv4Addr) -> Option<&'a NatGateway> {
-        self.index.eni_owning(ip).and_then(|e| self.nat_by_eni.get(e).copied())
+        self.nat_private
+            .get(&ip)
+            .copied()
+            .or_else(|| self.index.eni_owning(ip).and_then(|e| self.nat_by_eni.get(e).copied()))
     }
 
     /// On the internet: either an AWS public IP (enter its VPC's IGW) or an
     /// external host.
-    fn internet(&self, w: &mut Walk, pkt: Packet) -> Fate<'a> {
+    fn internet(&self, w: &mut Walk, mut pkt: Packet) -> Fate<'a> {
+        if let Some((nat, private)) = self.nat_public.get(&pkt.dst).copied() {
+            let Some(igw) = self.index.vpc_igw.get(&nat.vpc_id) else {
+                return drop(format!("{} has no internet gateway", nat.vpc_id), &nat.vpc_id);
+            };
+            w.hop(igw, "igw", "translate", format!("destination {} -> {private}", pkt.dst));
+            pkt.dst = private;
+            let rt = self.index.gateway_route_table.get(igw).and_then(|r| self.net.route_tables.get(r));
+            let here = Here { vpc: &nat.vpc_id, subnet: None, via: Via::Igw, rt };
+            return match rt {
+                Some(_) => self.route(w, pkt, here),
+                None => self.deliver_local(w, pkt, here, false),
+            };
+        }
         if let Some((eni_id, private)) = self.index.public_ips.get(&pkt.dst) {
             let Some(eni) = self.net.enis.get(eni_id) else { return Fate::Unknown(format!("{eni_id} missing")) };
             return self.from_internet(w, pkt, eni, *private);
@@ -547,7 +597,7 @@ impl<'a> Evaluator<'a> {
         pkt.dst = private;
         w.sg_refs = false;
         let rt = self.index.gateway_route_table.get(igw).and_then(|r| self.net.route_tables.get(r));
-        let here = Here { vpc: &eni.vpc_id, subnet: None, via: Via::Igw, kind: Kind::Edge, rt };
+        let here = Here { vpc: &eni.vpc_id, subnet: None, via: Via::Igw, rt };
         match rt {
             Some(_) => self.route(w, pkt, here),
             None => self.deliver_local(w, pkt, here, false),
@@ -582,7 +632,7 @@ impl<'a> Evaluator<'a> {
             pkt.sport = NAT_PORTS;
         }
         w.sg_refs = false;
-        let here = Here { vpc: &nat.vpc_id, subnet: nat_subnet, via: Via::Nat, kind: Kind::Nat(nat), rt: None };
+        let here = Here { vpc: &nat.vpc_id, subnet: nat_subnet, via: Via::Nat, rt: None };
         self.route(w, pkt, here)
     }
 
@@ -600,13 +650,7 @@ impl<'a> Evaluator<'a> {
         w.hop(&nat.id, "nat", "translate", format!("destination {} -> {orig_src}", pkt.dst));
         pkt.dst = orig_src;
         pkt.dport = orig_sport;
-        let here = Here {
-            vpc: &nat.vpc_id,
-            subnet: self.subnet(&nat.subnet_id),
-            via: Via::Nat,
-            kind: Kind::Nat(nat),
-            rt: None,
-        };
+        let here = Here { vpc: &nat.vpc_id, subnet: self.subnet(&nat.subnet_id), via: Via::Nat, rt: None };
         self.route(w, pkt, here)
     }
 
@@ -762,7 +806,7 @@ impl<'a> Evaluator<'a> {
             w.sg_refs = false;
         }
         w.hop(&to.id, "tgw", "forward", format!("into {vpc} via {} ({})", chosen.id, chosen.availability_zone));
-        let here = Here { vpc, subnet: Some(chosen), via: Via::Tgw, kind: Kind::TgwEni(to), rt: None };
+        let here = Here { vpc, subnet: Some(chosen), via: Via::Tgw, rt: None };
         self.route(w, pkt, here)
     }
 
@@ -810,7 +854,7 @@ impl<'a> Evaluator<'a> {
             Some(v) => &v.id,
             None => return Fate::Unknown(format!("peer VPC {} is not in the snapshot", other.vpc_id)),
         };
-        let here = Here { vpc, subnet: None, via: Via::Peering, kind: Kind::Edge, rt: None };
+        let here = Here { vpc, subnet: None, via: Via::Peering, rt: None };
         self.deliver_local(w, pkt, here, false)
     }
 
@@ -837,7 +881,6 @@ impl<'a> Evaluator<'a> {
         w.fw.push(ep.endpoint_id.clone());
         w.sg_refs = false;
         if !w.reply {
-            let home: Vec<Ipv4Net> = self.net.vpcs.get(&fw.vpc_id).map(|v| v.cidrs.clone()).unwrap_or_default();
             let conn = nfw::Connection {
                 src: pkt.src,
                 dst: pkt.dst,
@@ -847,7 +890,10 @@ impl<'a> Evaluator<'a> {
                 icmp: (pkt.proto == netprove_models::model::net::PROTO_ICMP).then_some(pkt.icmp),
                 app: w.app.clone(),
             };
-            let d = nfw::evaluate(self.net, fw, &conn, &home);
+            let d = match self.fw_prepared.get(fw.arn.as_str()) {
+                Some(p) => p.evaluate(&conn),
+                None => return Fate::Unknown(format!("firewall {} could not be prepared", fw.name)),
+            };
             for s in &d.steps {
                 w.rule_hop(
                     &fw.name,
@@ -878,7 +924,7 @@ impl<'a> Evaluator<'a> {
                 format!("reply through endpoint {} (connection state)", ep.endpoint_id),
             );
         }
-        let here = Here { vpc: &fw.vpc_id, subnet: fw_subnet, via: Via::Firewall, kind: Kind::FwEndpoint, rt: None };
+        let here = Here { vpc: &fw.vpc_id, subnet: fw_subnet, via: Via::Firewall, rt: None };
         self.route(w, pkt, here)
     }
 }
@@ -949,9 +995,20 @@ impl<'a> Evaluator<'a> {
                 break;
             }
         }
+        // The first run took the first option of every open choice: reuse it.
+        let default_combo: BTreeMap<ChoiceKey, String> =
+            first.open.iter().map(|(k, opts)| (k.clone(), opts.first().cloned().unwrap_or_default())).collect();
+        let mut first = Some(first);
         for c in combos {
             choices = c;
-            let o = self.run(q, &choices);
+            let o = match first.take() {
+                Some(f) if choices == default_combo => f,
+                Some(f) => {
+                    first = Some(f);
+                    self.run(q, &choices)
+                }
+                None => self.run(q, &choices),
+            };
             for (k, opts) in &o.open {
                 if !choices.contains_key(k) && !pending.iter().any(|(p, _)| p == k) {
                     pending.push((k.clone(), opts.clone()));
@@ -961,7 +1018,9 @@ impl<'a> Evaluator<'a> {
         }
         let verdicts: Vec<Verdict> = outcomes.iter().map(|o| o.verdict).collect();
         let same = verdicts.windows(2).all(|p| p[0] == p[1]);
-        let mut chosen = outcomes.into_iter().next().unwrap_or(first);
+        let Some(mut chosen) = outcomes.into_iter().next() else {
+            return self.finish(q, base, self.run(q, &BTreeMap::new()));
+        };
         if !same {
             chosen.verdict = Verdict::Unknown;
             chosen.reason =
@@ -1258,7 +1317,7 @@ impl<'a> Evaluator<'a> {
         }
 
         // ---- request ----
-        let fate = self.request(w, q, &src, &dst, pkt);
+        let fate = self.request(w, &src, &dst, pkt);
         let fwd_hops = std::mem::take(&mut w.hops);
         let delivered = match fate {
             Ok(p) => p,
@@ -1307,7 +1366,6 @@ impl<'a> Evaluator<'a> {
     fn request(
         &self,
         w: &mut Walk,
-        q: &Query,
         src: &Option<Place<'a>>,
         dst: &Option<Place<'a>>,
         mut pkt: Packet,
