@@ -22,6 +22,63 @@ fn names_blocker(r: &TraceResult, id: &str) -> bool {
     }) || r.backends.iter().any(|b| names_blocker(b, id))
 }
 
+/// Checks every flow of `dir/flows.jsonl`; returns (flows, failures).
+fn check_dir(dir: &Path, name: &str, failures: &mut Vec<String>) -> usize {
+    let snap = match load_snapshot(&DirSource::new(dir)) {
+        Ok(s) => s,
+        Err(e) => {
+            failures.push(format!("{name}: snapshot does not load:\n{e}"));
+            return 0;
+        }
+    };
+    let ev = Evaluator::new(&snap.network, &snap.index);
+    let text = std::fs::read_to_string(dir.join("flows.jsonl")).expect("flows.jsonl");
+    let mut flows = 0;
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        flows += 1;
+        let v: serde_json::Value = serde_json::from_str(line).expect("flow json");
+        let spec: FlowSpec = serde_json::from_value(v.clone()).expect("flow spec");
+        let expect = v["expect"].as_str().unwrap_or("?");
+        let r = match netprove::trace::run(&ev, &snap, &spec) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{name}:{}: {e}", i + 1));
+                continue;
+            }
+        };
+        let got = r.verdict.as_str();
+        let mut bad = got != expect;
+        if !bad && got == "denied" {
+            if let Some(b) = v["blocked_by"].as_str() {
+                bad = !names_blocker(&r, b);
+            }
+        }
+        if bad {
+            failures.push(format!(
+                "{name}:{} {} -> {} {}: expected {expect}{}, got {got}: {}\n    note: {}",
+                i + 1,
+                spec.from,
+                spec.to,
+                spec.dport.map(|p| p.to_string()).unwrap_or_default(),
+                v["blocked_by"].as_str().map(|b| format!(" by {b}")).unwrap_or_default(),
+                r.reason.clone().unwrap_or_default(),
+                v["note"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    flows
+}
+
+/// The flows documented in README.md (snapshots/demo/flows.jsonl).
+#[test]
+fn demo_flows() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots/demo");
+    let mut failures = Vec::new();
+    let n = check_dir(&dir, "demo", &mut failures);
+    assert!(n >= 10);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn trace_scenarios() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/trace");
@@ -33,47 +90,7 @@ fn trace_scenarios() {
     let mut flows = 0;
     for dir in &dirs {
         let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let snap = match load_snapshot(&DirSource::new(dir)) {
-            Ok(s) => s,
-            Err(e) => {
-                failures.push(format!("{name}: snapshot does not load:\n{e}"));
-                continue;
-            }
-        };
-        let ev = Evaluator::new(&snap.network, &snap.index);
-        let text = std::fs::read_to_string(dir.join("flows.jsonl")).expect("flows.jsonl");
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            flows += 1;
-            let v: serde_json::Value = serde_json::from_str(line).expect("flow json");
-            let spec: FlowSpec = serde_json::from_value(v.clone()).expect("flow spec");
-            let expect = v["expect"].as_str().unwrap_or("?");
-            let r = match netprove::trace::run(&ev, &snap, &spec) {
-                Ok(r) => r,
-                Err(e) => {
-                    failures.push(format!("{name}:{}: {e}", i + 1));
-                    continue;
-                }
-            };
-            let got = r.verdict.as_str();
-            let mut bad = got != expect;
-            if !bad && got == "denied" {
-                if let Some(b) = v["blocked_by"].as_str() {
-                    bad = !names_blocker(&r, b);
-                }
-            }
-            if bad {
-                failures.push(format!(
-                    "{name}:{} {} -> {} {}: expected {expect}{}, got {got}: {}\n    note: {}",
-                    i + 1,
-                    spec.from,
-                    spec.to,
-                    spec.dport.map(|p| p.to_string()).unwrap_or_default(),
-                    v["blocked_by"].as_str().map(|b| format!(" by {b}")).unwrap_or_default(),
-                    r.reason.clone().unwrap_or_default(),
-                    v["note"].as_str().unwrap_or("")
-                ));
-            }
-        }
+        flows += check_dir(dir, &name, &mut failures);
     }
     eprintln!("{} scenarios, {flows} flows", dirs.len());
     assert!(dirs.len() >= 60, "only {} scenarios", dirs.len());

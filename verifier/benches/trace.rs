@@ -54,7 +54,7 @@ fn main() {
         if to == from {
             to = "8.8.8.8".into();
         }
-        let proto = if rng.next() % 10 == 0 { "udp" } else { "tcp" };
+        let proto = if rng.next().is_multiple_of(10) { "udp" } else { "tcp" };
         let dport = *rng.pick(&ports);
         let _ = writeln!(text, r#"{{"from": "{from}", "to": "{to}", "proto": "{proto}", "dport": {dport}}}"#);
     }

@@ -125,7 +125,8 @@ pub fn load_snapshot(source: &dyn Source) -> Result<Snapshot, IngestErrors> {
                 });
                 continue;
             }
-            [name] if name.ends_with(".md") => continue,
+            // Documentation and flow files may sit beside snapshot.toml.
+            [name] if name.ends_with(".md") || name.ends_with(".jsonl") => continue,
             _ => {
                 diags.warnings.push(Warning::file(
                     WarningKind::UnrecognizedFile,

@@ -87,7 +87,14 @@ pub fn decide(
             NpDirection::Egress => np.egress.as_ref(),
         };
         let Some(rules) = rules else { continue };
-        isolating.push(format!("{}/{}", np.namespace, np.name));
+        // A policy that allows nothing in this direction (a default deny) is
+        // the clearest blocker: list it first.
+        let name = format!("{}/{}", np.namespace, np.name);
+        if rules.is_empty() {
+            isolating.insert(0, name);
+        } else {
+            isolating.push(name);
+        }
         for rule in rules {
             if rule_matches(cluster, np, rule, peer, dst_pod, proto, port) {
                 return NpVerdict::AllowedBy { rule: rule.prov.short(), location: rule.prov.location() };

@@ -575,7 +575,7 @@ impl<'a> Evaluator<'a> {
         }
         if let Some((eni_id, private)) = self.index.public_ips.get(&pkt.dst) {
             let Some(eni) = self.net.enis.get(eni_id) else { return Fate::Unknown(format!("{eni_id} missing")) };
-            return self.from_internet(w, pkt, eni, *private);
+            return self.enter_from_internet(w, pkt, eni, *private);
         }
         if is_private(pkt.dst) {
             let why = format!("{} is a private address: the internet does not route it", pkt.dst);
@@ -587,7 +587,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Inbound through the IGW of the VPC owning the public IP.
-    fn from_internet(&self, w: &mut Walk, mut pkt: Packet, eni: &'a Eni, private: Ipv4Addr) -> Fate<'a> {
+    fn enter_from_internet(&self, w: &mut Walk, mut pkt: Packet, eni: &'a Eni, private: Ipv4Addr) -> Fate<'a> {
         let Some(igw) = self.index.vpc_igw.get(&eni.vpc_id) else {
             let why = format!("{} has no internet gateway, so {} is unreachable", eni.vpc_id, pkt.dst);
             w.hop(&eni.vpc_id, "igw", "deny", &why);
@@ -1708,7 +1708,7 @@ fn np_hop(w: &mut Walk, v: &NpVerdict, dir: &str, pod: &Pod) {
             format!("no {dir} policy selects {}", pod.key()),
         ),
         NpVerdict::AllowedBy { rule, location } => w.rule_hop(
-            format!("netpol {}", rule.split('#').next().unwrap_or(rule)),
+            format!("netpol {}", rule.rsplit_once('/').map(|(p, _)| p).unwrap_or(rule)),
             "network-policy",
             "allow",
             Some(rule.clone()),
