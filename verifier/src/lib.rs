@@ -1,6 +1,7 @@
 //! netprove's verifier: snapshot loading for the CLI, inspection, and (in
 //! later stages) evaluation, encoding, solving, explanation and reports.
 
+pub mod check;
 pub mod eval;
 pub mod inspect;
 pub mod output;

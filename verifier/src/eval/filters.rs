@@ -217,13 +217,19 @@ fn covers(parts: &[PortRange], span: PortRange) -> bool {
     rest.is_empty()
 }
 
-enum PeerMatch {
+pub(crate) enum PeerMatch {
     Yes,
     No,
     Unknown(String),
 }
 
-fn peer_matches(net: &Network, index: &NetworkIndex, peer: &SgPeer, ip: Ipv4Addr, ctx: SgContext) -> PeerMatch {
+pub(crate) fn peer_matches(
+    net: &Network,
+    index: &NetworkIndex,
+    peer: &SgPeer,
+    ip: Ipv4Addr,
+    ctx: SgContext,
+) -> PeerMatch {
     match peer {
         SgPeer::Cidr(c) => {
             if c.contains(&ip) {

@@ -5,6 +5,7 @@ pub mod endpoint;
 pub mod filters;
 pub mod netpol;
 pub mod nfw;
+pub mod obligation;
 pub mod packet;
 pub mod result;
 pub mod walk;

@@ -77,7 +77,7 @@ use netprove_models::model::Network;
 pub use stateless::{StatelessDirection, StatelessHit};
 
 /// What the connection carries above TCP, as far as the query says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppLayer {
     /// Not given: every plausible application protocol is explored.
     Unknown,
@@ -260,6 +260,38 @@ pub fn packet_roles(conn: &Connection) -> &'static [PacketRole] {
 }
 
 /// A firewall with its policy compiled once, to evaluate many connections.
+/// The protocol numbers and port boundaries a firewall's rules use: within
+/// one cell of the induced partition every packet is treated alike, which
+/// is what lets the symbolic engine encode the firewall exactly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cuts {
+    pub protos: std::collections::BTreeSet<u8>,
+    /// Ports `p` where a range starts (`lo`) or ends (`hi + 1`).
+    pub ports: std::collections::BTreeSet<u32>,
+}
+
+impl Cuts {
+    pub fn add_port_range(&mut self, r: netprove_models::model::PortRange) {
+        self.ports.insert(u32::from(r.lo));
+        self.ports.insert(u32::from(r.hi) + 1);
+    }
+
+    /// The port cells: maximal ranges within which no boundary falls.
+    pub fn port_cells(&self) -> Vec<(u16, u16)> {
+        let mut bounds: Vec<u32> = self.ports.iter().copied().filter(|p| *p > 0 && *p <= 65535).collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        let mut cells = Vec::with_capacity(bounds.len() + 1);
+        let mut lo = 0u32;
+        for b in bounds {
+            cells.push((lo as u16, (b - 1) as u16));
+            lo = b;
+        }
+        cells.push((lo as u16, 65535));
+        cells
+    }
+}
+
 pub struct PreparedFirewall<'a> {
     fw: &'a Firewall,
     policy: Option<&'a FirewallPolicy>,
@@ -276,6 +308,14 @@ impl<'a> PreparedFirewall<'a> {
         let stateless = stateless::StatelessEngine::new(net, policy);
         let stateful = rules::StatefulPolicy::compile(net, policy, home_net_default);
         Self { fw, policy, stateless, stateful }
+    }
+
+    /// Protocol and port boundaries of every rule of the policy.
+    pub fn cuts(&self) -> Cuts {
+        let mut c = Cuts::default();
+        self.stateless.cuts(&mut c);
+        self.stateful.cuts(&mut c);
+        c
     }
 
     pub fn firewall(&self) -> &'a Firewall {

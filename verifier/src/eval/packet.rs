@@ -11,6 +11,25 @@ use netprove_models::model::PortRange;
 /// Ephemeral source ports a NAT gateway or randomised SNAT may choose.
 pub const NAT_PORTS: PortRange = PortRange { lo: 1024, hi: 65535 };
 
+/// Where a packet's port comes from, for the symbolic engine: the client's
+/// source port, the requested destination port, or a translator's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PortSym {
+    #[default]
+    Sport,
+    Dport,
+    /// Chosen by a NAT gateway or the CNI's SNAT: any of 1024-65535.
+    Nat,
+}
+
+/// Whether the packet is the request or the reply (for ICMP reply types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Leg {
+    #[default]
+    Request,
+    Reply,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Packet {
     pub src: Ipv4Addr,
@@ -20,6 +39,10 @@ pub struct Packet {
     pub dport: PortRange,
     /// ICMP type and code (ignored for other protocols).
     pub icmp: (u8, u8),
+    /// Symbolic origin of `sport` and `dport`.
+    pub sport_sym: PortSym,
+    pub dport_sym: PortSym,
+    pub leg: Leg,
 }
 
 impl Packet {
@@ -38,7 +61,20 @@ impl Packet {
         } else {
             self.icmp
         };
-        Packet { src: self.dst, dst: self.src, proto: self.proto, sport: self.dport, dport: self.sport, icmp }
+        Packet {
+            src: self.dst,
+            dst: self.src,
+            proto: self.proto,
+            sport: self.dport,
+            dport: self.sport,
+            icmp,
+            sport_sym: self.dport_sym,
+            dport_sym: self.sport_sym,
+            leg: match self.leg {
+                Leg::Request => Leg::Reply,
+                Leg::Reply => Leg::Request,
+            },
+        }
     }
 }
 

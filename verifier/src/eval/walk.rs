@@ -24,7 +24,8 @@ use super::endpoint::Endpoint;
 use super::filters::{self, Outcome, SgContext};
 use super::netpol::{self, NpDirection, NpVerdict, Peer};
 use super::nfw;
-use super::packet::{Packet, NAT_PORTS};
+use super::obligation::{Obligation, PathFate, PeerRef, RecordedPath};
+use super::packet::{Leg, Packet, PortSym, NAT_PORTS};
 use super::result::{FlowInfo, Hop, TraceResult, Verdict};
 
 /// Upper bound on hops in one direction: more means a routing loop.
@@ -87,11 +88,11 @@ struct Here<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Translation {
     /// NAT gateway SNAT: original source and port.
-    Nat { nat: String, orig_src: Ipv4Addr, orig_sport: PortRange },
+    Nat { nat: String, orig_src: Ipv4Addr, orig_sport: PortRange, orig_sym: PortSym },
     /// IGW 1:1 NAT of the source (private → public).
     IgwSrc { private: Ipv4Addr, public: Ipv4Addr },
     /// VPC CNI SNAT of a pod to its node's primary IP.
-    PodSnat { pod_ip: Ipv4Addr, node_ip: Ipv4Addr, orig_sport: PortRange },
+    PodSnat { pod_ip: Ipv4Addr, node_ip: Ipv4Addr, orig_sport: PortRange, orig_sym: PortSym },
 }
 
 /// Where a walk ended.
@@ -130,6 +131,8 @@ struct Walk<'c> {
     choices: &'c BTreeMap<ChoiceKey, String>,
     open_choices: Vec<(ChoiceKey, Vec<String>)>,
     app: nfw::AppLayer,
+    /// Symbolic mode: filters are recorded as obligations instead of decided.
+    record: Option<Vec<Obligation>>,
 }
 
 impl Walk<'_> {
@@ -268,6 +271,19 @@ impl<'a> Evaluator<'a> {
             w.hop(&subnet.id, "nacl", "unknown", format!("no network ACL known for {}", subnet.id));
             return Err(Fate::Unknown(format!("subnet {} has no network ACL in the snapshot", subnet.id)));
         };
+        if let Some(rec) = &mut w.record {
+            rec.push(Obligation::Nacl {
+                acl: acl.id.clone(),
+                egress,
+                src: pkt.src,
+                dst: pkt.dst,
+                sport: pkt.sport_sym,
+                dport: pkt.dport_sym,
+                leg: pkt.leg,
+            });
+            w.hop(&acl.id, "nacl", "allow", format!("{dir} rules of {}", subnet.id));
+            return Ok(());
+        }
         let d = filters::nacl(acl, pkt, egress);
         let rule = d.entries.last().map(|e| e.prov.short());
         let location = d.entries.last().map(|e| e.prov.location());
@@ -626,8 +642,14 @@ impl<'a> Evaluator<'a> {
             return Fate::Unknown(format!("{} has no private address in the snapshot", nat.id));
         };
         w.hop(&nat.id, "nat", "translate", format!("source {}:{} -> {private}:1024-65535", pkt.src, pkt.sport));
-        w.translations.push(Translation::Nat { nat: nat.id.clone(), orig_src: pkt.src, orig_sport: pkt.sport });
+        w.translations.push(Translation::Nat {
+            nat: nat.id.clone(),
+            orig_src: pkt.src,
+            orig_sport: pkt.sport,
+            orig_sym: pkt.sport_sym,
+        });
         pkt.src = private;
+        pkt.sport_sym = PortSym::Nat;
         if pkt.has_ports() {
             pkt.sport = NAT_PORTS;
         }
@@ -644,12 +666,13 @@ impl<'a> Evaluator<'a> {
             w.hop(&nat.id, "nat", "deny", &why);
             return drop(why, &nat.id);
         };
-        let Translation::Nat { orig_src, orig_sport, .. } = w.translations.remove(pos) else {
+        let Translation::Nat { orig_src, orig_sport, orig_sym, .. } = w.translations.remove(pos) else {
             return Fate::Unknown("internal: translation mismatch".into());
         };
         w.hop(&nat.id, "nat", "translate", format!("destination {} -> {orig_src}", pkt.dst));
         pkt.dst = orig_src;
         pkt.dport = orig_sport;
+        pkt.dport_sym = orig_sym;
         let here = Here { vpc: &nat.vpc_id, subnet: self.subnet(&nat.subnet_id), via: Via::Nat, rt: None };
         self.route(w, pkt, here)
     }
@@ -880,7 +903,18 @@ impl<'a> Evaluator<'a> {
         }
         w.fw.push(ep.endpoint_id.clone());
         w.sg_refs = false;
-        if !w.reply {
+        if !w.reply && w.record.is_some() {
+            if let Some(rec) = &mut w.record {
+                rec.push(Obligation::Nfw {
+                    fw_arn: fw.arn.clone(),
+                    src: pkt.src,
+                    dst: pkt.dst,
+                    sport: pkt.sport_sym,
+                    dport: pkt.dport_sym,
+                });
+            }
+            w.hop(&fw.name, "firewall", "allow", format!("endpoint {}", ep.endpoint_id));
+        } else if !w.reply {
             let conn = nfw::Connection {
                 src: pkt.src,
                 dst: pkt.dst,
@@ -1232,6 +1266,40 @@ impl<'a> Evaluator<'a> {
     }
 
     fn run(&self, q: &Query, choices: &BTreeMap<ChoiceKey, String>) -> Outcome2 {
+        self.run_mode(q, choices, false).0
+    }
+
+    /// Records the paths of a connection for the symbolic engine: one per
+    /// combination of the data plane's hidden choices. Filters are not
+    /// decided but recorded, with addresses fixed and ports symbolic; the
+    /// query's ports and protocol are ignored.
+    pub fn record(&self, q: &Query) -> Vec<RecordedPath> {
+        let mut out = Vec::new();
+        let (first, first_rec) = self.run_mode(q, &BTreeMap::new(), true);
+        if first.open.is_empty() {
+            out.push(to_path(first, first_rec));
+            return out;
+        }
+        let mut combos: Vec<BTreeMap<ChoiceKey, String>> = vec![BTreeMap::new()];
+        for (key, opts) in &first.open {
+            let mut next = Vec::new();
+            for c in &combos {
+                for o in opts {
+                    let mut c2 = c.clone();
+                    c2.insert(key.clone(), o.clone());
+                    next.push(c2);
+                }
+            }
+            combos = next;
+        }
+        for c in combos.iter().take(64) {
+            let (o, rec) = self.run_mode(q, c, true);
+            out.push(to_path(o, rec));
+        }
+        out
+    }
+
+    fn run_mode(&self, q: &Query, choices: &BTreeMap<ChoiceKey, String>, record: bool) -> (Outcome2, Vec<Obligation>) {
         let app = match (&q.sni, &q.http_host) {
             (Some(s), _) => nfw::AppLayer::Tls { sni: Some(s.clone()) },
             (None, Some(h)) => nfw::AppLayer::Http { host: Some(h.clone()) },
@@ -1249,18 +1317,22 @@ impl<'a> Evaluator<'a> {
             choices,
             open_choices: Vec::new(),
             app,
+            record: record.then(Vec::new),
         };
         let result = self.run_inner(q, &mut w);
         let (verdict, reason, blocker, failed, fwd, rep) = result;
         let mut approx = w.approx;
         let mut verdict = verdict;
         let mut reason = reason;
-        if verdict == Verdict::Allowed && !w.doubts.is_empty() {
+        let mut rec = w.record.take().unwrap_or_default();
+        if record {
+            rec.extend(w.doubts.iter().cloned().map(Obligation::Doubt));
+        } else if verdict == Verdict::Allowed && !w.doubts.is_empty() {
             verdict = Verdict::Unknown;
             reason = Some(w.doubts.join("; "));
         }
         approx.extend(w.doubts);
-        Outcome2 { verdict, reason, blocker, failed, forward: fwd, reply: rep, approx, open: w.open_choices }
+        (Outcome2 { verdict, reason, blocker, failed, forward: fwd, reply: rep, approx, open: w.open_choices }, rec)
     }
 
     #[allow(clippy::type_complexity)]
@@ -1299,6 +1371,9 @@ impl<'a> Evaluator<'a> {
             sport: PortRange::single(if has_ports { q.sport } else { 0 }),
             dport: PortRange::single(if has_ports { q.dport } else { 0 }),
             icmp: q.icmp,
+            sport_sym: PortSym::Sport,
+            dport_sym: PortSym::Dport,
+            leg: Leg::Request,
         };
         // An external source addressing a private endpoint means its public IP.
         if src.is_none() {
@@ -1392,7 +1467,22 @@ impl<'a> Evaluator<'a> {
                             _ => Peer::Ip(pkt.dst),
                         };
                         let dpod = dst_pod.filter(|(dc, _, _)| dc.name == cluster.name).map(|(_, p, _)| p);
-                        let v = netpol::decide(cluster, pod, NpDirection::Egress, peer, dpod, pkt.proto, pkt.dport);
+                        let v = if let Some(rec) = &mut w.record {
+                            rec.push(Obligation::Np {
+                                cluster: cluster.name.clone(),
+                                pod: pod.key(),
+                                dir: NpDirection::Egress,
+                                peer: match peer {
+                                    Peer::Pod(p) => PeerRef::Pod(p.key()),
+                                    Peer::Ip(ip) => PeerRef::Ip(ip),
+                                },
+                                peer_ip: pkt.dst,
+                                dst_pod: dpod.map(Pod::key),
+                            });
+                            NpVerdict::NotIsolated
+                        } else {
+                            netpol::decide(cluster, pod, NpDirection::Egress, peer, dpod, pkt.proto, pkt.dport)
+                        };
                         np_hop(w, &v, "egress", pod);
                         if let NpVerdict::Denied { policies } = &v {
                             let why = format!(
@@ -1428,8 +1518,10 @@ impl<'a> Evaluator<'a> {
                                 pod_ip: pkt.src,
                                 node_ip,
                                 orig_sport: pkt.sport,
+                                orig_sym: pkt.sport_sym,
                             });
                             pkt.src = node_ip;
+                            pkt.sport_sym = PortSym::Nat;
                             if pkt.has_ports() {
                                 pkt.sport = NAT_PORTS;
                             }
@@ -1487,7 +1579,22 @@ impl<'a> Evaluator<'a> {
                                 _ => Peer::Ip(p.src),
                             },
                         };
-                        let v = netpol::decide(cluster, pod, NpDirection::Ingress, peer, Some(pod), p.proto, p.dport);
+                        let v = if let Some(rec) = &mut w.record {
+                            rec.push(Obligation::Np {
+                                cluster: cluster.name.clone(),
+                                pod: pod.key(),
+                                dir: NpDirection::Ingress,
+                                peer: match peer {
+                                    Peer::Pod(sp) => PeerRef::Pod(sp.key()),
+                                    Peer::Ip(ip) => PeerRef::Ip(ip),
+                                },
+                                peer_ip: p.src,
+                                dst_pod: Some(pod.key()),
+                            });
+                            NpVerdict::NotIsolated
+                        } else {
+                            netpol::decide(cluster, pod, NpDirection::Ingress, peer, Some(pod), p.proto, p.dport)
+                        };
                         np_hop(w, &v, "ingress", pod);
                         if let NpVerdict::Denied { policies } = &v {
                             let from_own_node = pod.host_ip == Some(p.src);
@@ -1541,6 +1648,24 @@ impl<'a> Evaluator<'a> {
     }
 
     fn sg(&self, w: &mut Walk, eni: &'a Eni, pkt: &Packet, dir: Direction) -> Result<(), Fate<'a>> {
+        if let Some(rec) = &mut w.record {
+            rec.push(Obligation::Sg {
+                eni: eni.id.clone(),
+                dir,
+                src: pkt.src,
+                dst: pkt.dst,
+                sport: pkt.sport_sym,
+                dport: pkt.dport_sym,
+                sg_refs: w.sg_refs,
+            });
+            w.hop(
+                filters::groups_label(&eni.security_groups),
+                "security-group",
+                "allow",
+                format!("{dir} of {}", eni.id),
+            );
+            return Ok(());
+        }
         let d = filters::security_groups(
             self.net,
             self.index,
@@ -1620,12 +1745,14 @@ impl<'a> Evaluator<'a> {
             (Fate::AtEni(eni, mut p), Some(s)) => {
                 // Undo a pod SNAT on the node.
                 if let Some(pos) = w.translations.iter().rposition(|t| matches!(t, Translation::PodSnat { .. })) {
-                    if let Translation::PodSnat { pod_ip, node_ip, orig_sport } = w.translations[pos].clone() {
+                    if let Translation::PodSnat { pod_ip, node_ip, orig_sport, orig_sym } = w.translations[pos].clone()
+                    {
                         if p.dst == node_ip {
                             w.translations.remove(pos);
                             w.hop("vpc-cni", "snat", "translate", format!("destination {node_ip} -> {pod_ip}"));
                             p.dst = pod_ip;
                             p.dport = orig_sport;
+                            p.dport_sym = orig_sym;
                             rp = p;
                         }
                     }
@@ -1683,6 +1810,18 @@ impl<'a> Evaluator<'a> {
         };
         strict_branch(src) || strict_branch(dst)
     }
+}
+
+fn to_path(o: Outcome2, obligations: Vec<Obligation>) -> RecordedPath {
+    let fate = match o.verdict {
+        Verdict::Allowed => PathFate::Reached,
+        Verdict::Denied => {
+            PathFate::Dropped { reason: o.reason.unwrap_or_default(), blocker: o.blocker.unwrap_or_default() }
+        }
+        Verdict::Unknown => PathFate::Unknown(o.reason.unwrap_or_default()),
+    };
+    let nodes = o.forward.iter().chain(&o.reply).map(|h| h.node.clone()).collect();
+    RecordedPath { fate, obligations, nodes }
 }
 
 fn pod_node(p: &Place) -> String {

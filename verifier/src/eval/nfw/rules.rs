@@ -187,6 +187,27 @@ pub(super) struct StatefulPolicy<'a> {
     pub tls_inspection: Option<&'a str>,
 }
 
+impl StatefulPolicy<'_> {
+    /// Every protocol and port boundary the stateful rules use.
+    pub(super) fn cuts(&self, cuts: &mut super::Cuts) {
+        for r in &self.rules {
+            if let ProtoM::Num(p) = r.proto {
+                cuts.protos.insert(p);
+            }
+            if let Some(ip) = r.ip_proto {
+                cuts.protos.insert(ip.protocol);
+            }
+            for pm in [&r.sport, &r.dport] {
+                if let PortM::Set(ranges) = pm {
+                    for p in ranges {
+                        cuts.add_port_range(*p);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Application-layer protocol names (rule header protocols other than L3/L4).
 const L34: &[&str] = &["ip", "tcp", "udp", "icmp", "sctp"];
 

@@ -131,6 +131,18 @@ pub struct StatelessResult<'a> {
 }
 
 impl<'a> StatelessEngine<'a> {
+    /// Every protocol and port boundary the stateless rules use.
+    pub(super) fn cuts(&self, cuts: &mut super::Cuts) {
+        for g in &self.groups {
+            for r in g.rules.iter().flatten() {
+                cuts.protos.extend(r.protocols.iter().copied());
+                for p in r.source_ports.iter().chain(&r.destination_ports) {
+                    cuts.add_port_range(*p);
+                }
+            }
+        }
+    }
+
     pub(super) fn new(net: &'a Network, policy: Option<&'a FirewallPolicy>) -> Self {
         let Some(policy) = policy else {
             return Self { groups: Vec::new(), default: None };

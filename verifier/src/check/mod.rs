@@ -1,0 +1,9 @@
+//! The symbolic engine behind `netprove check`: specs proven or refuted over
+//! every packet. Paths are recorded by the concrete evaluator's walk (with
+//! addresses fixed per equivalence class), their filters encoded as
+//! constraints over protocol, ports and ICMP fields, and solved with z3.
+//! Every witness is replayed through `eval` before it is reported.
+
+pub mod encode;
+pub mod smt;
+pub mod term;
