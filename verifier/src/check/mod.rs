@@ -4,6 +4,8 @@
 //! constraints over protocol, ports and ICMP fields, and solved with z3.
 //! Every witness is replayed through `eval` before it is reported.
 
+pub mod classes;
 pub mod encode;
+pub mod engine;
 pub mod smt;
 pub mod term;

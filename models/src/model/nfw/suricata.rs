@@ -219,6 +219,27 @@ pub struct SuricataRule {
 }
 
 impl SuricataRule {
+    /// Every CIDR written literally in the rule's addresses (variables are
+    /// resolved elsewhere).
+    pub fn literal_cidrs(&self) -> Vec<Ipv4Net> {
+        fn walk(entries: &[AddrEntry], out: &mut Vec<Ipv4Net>) {
+            for e in entries {
+                match &e.item {
+                    AddrItem::Cidr(n) => out.push(*n),
+                    AddrItem::List(inner) => walk(inner, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for spec in [&self.src, &self.dst] {
+            if let AddrSpec::List(entries) = spec {
+                walk(entries, &mut out);
+            }
+        }
+        out
+    }
+
     /// True when some keyword is not interpreted (see [`Self::unsupported`]).
     pub fn is_approximate(&self) -> bool {
         !self.unsupported.is_empty()

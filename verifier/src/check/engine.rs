@@ -1,0 +1,297 @@
+//! Checking one property: class pairs, recorded paths, constraints, z3, and
+//! witnesses replayed through the concrete evaluator.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use netprove_models::model::{Network, NetworkIndex};
+use serde::Serialize;
+
+use super::classes::{classes, Atoms, Class, Targets};
+use super::encode::Encoder;
+use super::smt::{Header, Smt, SolveResult};
+use super::term::*;
+use crate::eval::{Endpoint, Evaluator, Query, TraceResult, Verdict};
+
+/// What is claimed about every source/destination pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// No packet in the port set gets through (and back).
+    Never,
+    /// Every packet in the port set gets through, from any client port in 1024-65535.
+    Always,
+    /// Every allowed path passes one of these nodes (firewall names, `nat-…`, `igw-…`, `tgw-…`, `eni-…`).
+    Only { via: BTreeSet<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Property {
+    pub kind: Kind,
+    pub src: Targets,
+    pub dst: Targets,
+    /// The header set the property speaks about (protocols, ports).
+    pub ports: Term,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Proven,
+    Violated,
+    Unknown,
+    /// An internal error: e.g. the concrete evaluator disagreed with a witness.
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Proven => "proven",
+            Status::Violated => "violated",
+            Status::Unknown => "unknown",
+            Status::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub source_classes: usize,
+    pub destination_classes: usize,
+    pub class_pairs: usize,
+    pub paths: usize,
+    pub solver_calls: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    pub reason: Option<String>,
+    /// Replayed traces: allowed flows for `never`/`only`, denied ones for
+    /// `always`, unknown ones for an unknown result.
+    pub witnesses: Vec<TraceResult>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub witnesses: usize,
+    pub timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { witnesses: 1, timeout: Duration::from_secs(30) }
+    }
+}
+
+/// Per-thread checking context: evaluator, encoder, solver.
+pub struct Checker<'a> {
+    pub net: &'a Network,
+    pub index: &'a NetworkIndex,
+    pub ev: Evaluator<'a>,
+    pub enc: Encoder<'a>,
+    pub atoms: &'a Atoms,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(net: &'a Network, index: &'a NetworkIndex, atoms: &'a Atoms) -> Self {
+        Checker { net, index, ev: Evaluator::new(net, index), enc: Encoder::new(net, index), atoms }
+    }
+
+    fn query(&self, from: &Endpoint, from_label: &str, to: &Endpoint, to_label: &str, h: &Header) -> Query {
+        Query {
+            from: from.clone(),
+            to: to.clone(),
+            from_label: from_label.to_string(),
+            to_label: to_label.to_string(),
+            proto: h.proto,
+            sport: h.sport,
+            dport: h.dport,
+            icmp: (h.icmp_type, h.icmp_code),
+            sni: None,
+            http_host: None,
+        }
+    }
+
+    pub fn check(&mut self, prop: &Property, settings: &Settings) -> Outcome {
+        let started = Instant::now();
+        let srcs = classes(self.net, self.index, self.atoms, &prop.src);
+        let dsts = classes(self.net, self.index, self.atoms, &prop.dst);
+        let mut stats = Stats { source_classes: srcs.len(), destination_classes: dsts.len(), ..Stats::default() };
+        let smt = Smt::new(u32::try_from(settings.timeout.as_millis()).unwrap_or(u32::MAX));
+        let header_space = match prop.kind {
+            Kind::Always => and([prop.ports.clone(), in_range(Expr::Field(Field::Sport), 1024, 65535)]),
+            _ => prop.ports.clone(),
+        };
+        let mut violations: Vec<TraceResult> = Vec::new();
+        let mut unknowns: Vec<(TraceResult, String)> = Vec::new();
+        let mut solver_unknown: Option<String> = None;
+        let total = srcs.len() * dsts.len();
+        for (si, s) in srcs.iter().enumerate() {
+            for (di, d) in dsts.iter().enumerate() {
+                if started.elapsed() > settings.timeout {
+                    let done = si * dsts.len() + di;
+                    return Outcome {
+                        status: if violations.is_empty() { Status::Unknown } else { Status::Violated },
+                        reason: Some(format!(
+                            "timeout after {}s: {done} of {total} class pairs checked",
+                            settings.timeout.as_secs()
+                        )),
+                        witnesses: violations,
+                        stats,
+                    };
+                }
+                let Some(sr) = s.rep() else { continue };
+                // Within one class, a representative pair of two distinct members.
+                let dr = if s.key == d.key { d.members.get(1) } else { d.rep() };
+                let Some(dr) = dr else { continue };
+                if skip_pair(s, d) {
+                    continue;
+                }
+                stats.class_pairs += 1;
+                let q = self.query(&sr.endpoint, &sr.label, &dr.endpoint, &dr.label, &Header::default_tcp());
+                let paths = self.ev.record(&q);
+                stats.paths += paths.len();
+                // The headers that violate the property on this pair, definitely and maybe.
+                let (bad, doubt, expect) = match &prop.kind {
+                    Kind::Never => {
+                        let t = self.enc.connection(&paths);
+                        (t.allow, t.maybe, Verdict::Allowed)
+                    }
+                    Kind::Always => {
+                        let t = self.enc.connection(&paths);
+                        (not(t.possible()), t.maybe, Verdict::Denied)
+                    }
+                    Kind::Only { via } => {
+                        // Paths that avoid every waypoint must carry nothing.
+                        let mut bad = Vec::new();
+                        let mut doubt = Vec::new();
+                        for p in &paths {
+                            if p.nodes.iter().any(|n| via.contains(n)) {
+                                continue;
+                            }
+                            let t = self.enc.path(p);
+                            bad.push(t.allow);
+                            doubt.push(t.maybe);
+                        }
+                        (or(bad), or(doubt), Verdict::Allowed)
+                    }
+                };
+                let want = settings.witnesses.max(1).saturating_sub(violations.len());
+                let mut block = tt();
+                for _ in 0..want {
+                    stats.solver_calls += 1;
+                    match smt.solve(&and([header_space.clone(), bad.clone(), block.clone()])) {
+                        SolveResult::Sat(h) => {
+                            let q = self.query(&sr.endpoint, &sr.label, &dr.endpoint, &dr.label, &h);
+                            let r = self.ev.trace(&q);
+                            if r.verdict != expect {
+                                return Outcome {
+                                    status: Status::Error,
+                                    reason: Some(format!(
+                                        "internal error: the symbolic engine found {} -> {} {} but the concrete evaluator says {} ({})",
+                                        sr.label,
+                                        dr.label,
+                                        describe(&h),
+                                        r.verdict.as_str(),
+                                        r.reason.clone().unwrap_or_default()
+                                    )),
+                                    witnesses: vec![r],
+                                    stats,
+                                };
+                            }
+                            violations.push(r);
+                            block = and([block, not(header_term(&h))]);
+                        }
+                        SolveResult::Unsat => break,
+                        SolveResult::Unknown(why) => {
+                            solver_unknown = Some(format!("the solver gave up on {} -> {}: {why}", sr.label, dr.label));
+                            break;
+                        }
+                    }
+                }
+                if violations.len() >= settings.witnesses.max(1) {
+                    return Outcome { status: Status::Violated, reason: None, witnesses: violations, stats };
+                }
+                if violations.is_empty() && unknowns.is_empty() {
+                    stats.solver_calls += 1;
+                    match smt.solve(&and([header_space.clone(), doubt])) {
+                        SolveResult::Sat(h) => {
+                            let q = self.query(&sr.endpoint, &sr.label, &dr.endpoint, &dr.label, &h);
+                            let r = self.ev.trace(&q);
+                            if r.verdict != Verdict::Unknown {
+                                return Outcome {
+                                    status: Status::Error,
+                                    reason: Some(format!(
+                                        "internal error: the symbolic engine found an uncertain {} -> {} {} but the concrete evaluator says {}",
+                                        sr.label,
+                                        dr.label,
+                                        describe(&h),
+                                        r.verdict.as_str()
+                                    )),
+                                    witnesses: vec![r],
+                                    stats,
+                                };
+                            }
+                            let why = r.reason.clone().unwrap_or_default();
+                            unknowns.push((r, why));
+                        }
+                        SolveResult::Unsat => {}
+                        SolveResult::Unknown(why) => {
+                            solver_unknown = Some(format!("the solver gave up on {} -> {}: {why}", sr.label, dr.label));
+                        }
+                    }
+                }
+            }
+        }
+        if !violations.is_empty() {
+            return Outcome { status: Status::Violated, reason: None, witnesses: violations, stats };
+        }
+        if let Some((r, why)) = unknowns.into_iter().next() {
+            return Outcome {
+                status: Status::Unknown,
+                reason: Some(format!("{} -> {}: {why}", r.from, r.to)),
+                witnesses: vec![r],
+                stats,
+            };
+        }
+        if let Some(why) = solver_unknown {
+            return Outcome { status: Status::Unknown, reason: Some(why), witnesses: Vec::new(), stats };
+        }
+        Outcome { status: Status::Proven, reason: None, witnesses: Vec::new(), stats }
+    }
+}
+
+/// Pairs that are not a network question: a pod to itself, external to external.
+fn skip_pair(s: &Class, d: &Class) -> bool {
+    if s.key.starts_with("ext|") && d.key.starts_with("ext|") {
+        return true;
+    }
+    s.key == d.key && s.members.len() < 2
+}
+
+fn header_term(h: &Header) -> Term {
+    and([
+        eq(Field::Proto, u32::from(h.proto)),
+        eq(Field::Sport, u32::from(h.sport)),
+        eq(Field::Dport, u32::from(h.dport)),
+        eq(Field::IcmpType, u32::from(h.icmp_type)),
+        eq(Field::IcmpCode, u32::from(h.icmp_code)),
+    ])
+}
+
+fn describe(h: &Header) -> String {
+    match h.proto {
+        6 => format!("tcp {} -> {}", h.sport, h.dport),
+        17 => format!("udp {} -> {}", h.sport, h.dport),
+        1 => format!("icmp type {} code {}", h.icmp_type, h.icmp_code),
+        p => format!("protocol {p}"),
+    }
+}
+
+impl Header {
+    pub fn default_tcp() -> Header {
+        Header { proto: 6, sport: 50000, dport: 443, icmp_type: 8, icmp_code: 0 }
+    }
+}
