@@ -1,0 +1,311 @@
+//! Property test: the symbolic engine (path recording + constraint encoding +
+//! z3) and the concrete evaluator agree on random small snapshots.
+//!
+//! Generator settings ([`Settings`], the knobs, documented in
+//! docs/testing.md): one or two VPCs (peered), 2-3 subnets in two AZs, a
+//! random NACL per subnet, 2-4 ENIs with 1-2 random security groups each
+//! (CIDR and group-reference rules over tcp/udp/icmp/-1/47 with random port
+//! ranges), an optional public IP and internet gateway, an optional route
+//! to the peer. For each snapshot, random flows between ENIs and an external
+//! address are checked three ways:
+//! 1. the constraint encoding, evaluated at the flow's header, equals `trace`;
+//! 2. z3, asked for an allowed header in a random port window, returns one
+//!    only if `trace` allows that header;
+//! 3. when z3 says no header in the window is allowed, sampled headers in
+//!    it are not allowed by `trace`.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
+
+use netprove::check::encode::Encoder;
+use netprove::check::smt::{Smt, SolveResult};
+use netprove::check::term::{and, eq, in_range, Expr, Field, Term};
+use netprove::eval::{resolve, Evaluator, Query, Verdict};
+use netprove_models::ingest::{load_snapshot, MemSource};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+/// The generator's knobs.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub cases: u32,
+    pub max_enis: usize,
+    pub max_rules: usize,
+    pub flows_per_case: usize,
+}
+
+pub const SETTINGS: Settings = Settings { cases: 2000, max_enis: 4, max_rules: 5, flows_per_case: 4 };
+
+const PROTOS: &[&str] = &["tcp", "udp", "icmp", "-1", "47"];
+const PORTS: &[u16] = &[0, 22, 53, 80, 443, 1023, 1024, 5432, 32767, 32768, 50000, 61000, 65535];
+const CIDRS: &[&str] =
+    &["0.0.0.0/0", "10.0.0.0/16", "10.0.1.0/24", "10.0.2.0/24", "10.0.1.10/32", "10.1.0.0/16", "203.0.113.0/24"];
+
+#[derive(Debug, Clone)]
+struct Rule {
+    proto: usize,
+    lo: usize,
+    hi: usize,
+    cidr: usize,
+    group_ref: Option<usize>,
+    allow: bool,
+}
+
+fn rule() -> impl Strategy<Value = Rule> {
+    (
+        0..PROTOS.len(),
+        0..PORTS.len(),
+        0..PORTS.len(),
+        0..CIDRS.len(),
+        proptest::option::weighted(0.2, 0..2usize),
+        any::<bool>(),
+    )
+        .prop_map(|(proto, a, b, cidr, group_ref, allow)| Rule {
+            proto,
+            lo: a.min(b),
+            hi: a.max(b),
+            cidr,
+            group_ref,
+            allow,
+        })
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    nacl: Vec<Vec<Rule>>,
+    sgs: Vec<(Vec<Rule>, Vec<Rule>)>,
+    enis: Vec<(usize, Vec<usize>, bool)>,
+    igw: bool,
+    peer: bool,
+    flows: Vec<(usize, usize, usize, usize, usize, usize, usize)>,
+    /// Per group: add an allow-all egress rule / an allow-all ingress rule from 10.0.0.0/8 and the internet.
+    open: Vec<(bool, bool)>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    let s = SETTINGS;
+    (
+        proptest::collection::vec(proptest::collection::vec(rule(), 0..s.max_rules), 3),
+        proptest::collection::vec(
+            (proptest::collection::vec(rule(), 0..s.max_rules), proptest::collection::vec(rule(), 0..s.max_rules)),
+            2,
+        ),
+        proptest::collection::vec(
+            (0..3usize, proptest::collection::vec(0..2usize, 1..3), any::<bool>()),
+            2..=s.max_enis,
+        ),
+        any::<bool>(),
+        any::<bool>(),
+        proptest::collection::vec(
+            (0..6usize, 0..6usize, 0..PROTOS.len(), 0..PORTS.len(), 0..PORTS.len(), 0..PORTS.len(), 0..PORTS.len()),
+            s.flows_per_case,
+        ),
+        proptest::collection::vec((proptest::bool::weighted(0.7), proptest::bool::weighted(0.5)), 2),
+    )
+        .prop_map(|(nacl, sgs, enis, igw, peer, flows, open)| Case { nacl, sgs, enis, igw, peer, flows, open })
+}
+
+fn proto_num(p: &str) -> &str {
+    match p {
+        "tcp" => "6",
+        "udp" => "17",
+        "icmp" => "1",
+        other => other,
+    }
+}
+
+fn perm(r: &Rule) -> Value {
+    let proto = PROTOS[r.proto];
+    let mut v = json!({"IpProtocol": proto});
+    match proto {
+        "tcp" | "udp" => {
+            v["FromPort"] = json!(PORTS[r.lo]);
+            v["ToPort"] = json!(PORTS[r.hi]);
+        }
+        "icmp" => {
+            v["FromPort"] = json!(if r.lo % 2 == 0 { -1 } else { 8 });
+            v["ToPort"] = json!(-1);
+        }
+        _ => {}
+    }
+    match r.group_ref {
+        Some(g) => {
+            v["UserIdGroupPairs"] = json!([{"GroupId": format!("sg-0a00000000000000{g}"), "UserId": "111111111111"}])
+        }
+        None => v["IpRanges"] = json!([{"CidrIp": CIDRS[r.cidr]}]),
+    }
+    v
+}
+
+fn snapshot(c: &Case) -> MemSource {
+    let a = "aws/111111111111/us-east-1";
+    let subnets: Vec<Value> = (0..3)
+        .map(|i| {
+            json!({"SubnetId": format!("subnet-0a00000000000000{i}"), "VpcId": if i < 2 { "vpc-0a000000000000000" } else { "vpc-0b000000000000000" },
+                   "CidrBlock": if i < 2 { format!("10.0.{}.0/24", i + 1) } else { "10.1.1.0/24".to_string() },
+                   "AvailabilityZone": if i == 1 { "us-east-1b" } else { "us-east-1a" }})
+        })
+        .collect();
+    let vpcs = json!({"Vpcs": [{"VpcId": "vpc-0a000000000000000", "CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-0b000000000000000", "CidrBlock": "10.1.0.0/16"}]});
+    let nacls: Vec<Value> = c
+        .nacl
+        .iter()
+        .enumerate()
+        .map(|(i, rules)| {
+            let mut entries = Vec::new();
+            for egress in [false, true] {
+                for (k, r) in rules.iter().enumerate() {
+                    let proto = proto_num(PROTOS[r.proto]);
+                    let mut e = json!({"RuleNumber": 100 + k * 10, "Protocol": proto, "RuleAction": if r.allow { "allow" } else { "deny" },
+                                       "Egress": egress, "CidrBlock": CIDRS[r.cidr]});
+                    if proto == "6" || proto == "17" {
+                        e["PortRange"] = json!({"From": PORTS[r.lo], "To": PORTS[r.hi]});
+                    }
+                    if proto == "1" {
+                        e["IcmpTypeCode"] = json!({"Type": -1, "Code": -1});
+                    }
+                    entries.push(e);
+                }
+                // Mostly permissive tails keep many flows interesting.
+                if i != 1 {
+                    entries.push(json!({"RuleNumber": 900, "Protocol": "-1", "RuleAction": "allow", "Egress": egress, "CidrBlock": "0.0.0.0/0"}));
+                }
+                entries.push(json!({"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": egress, "CidrBlock": "0.0.0.0/0"}));
+            }
+            json!({"NetworkAclId": format!("acl-0a00000000000000{i}"), "VpcId": if i < 2 { "vpc-0a000000000000000" } else { "vpc-0b000000000000000" },
+                   "IsDefault": false, "Associations": [{"SubnetId": format!("subnet-0a00000000000000{i}")}], "Entries": entries})
+        })
+        .collect();
+    let sgs: Vec<Value> = c
+        .sgs
+        .iter()
+        .enumerate()
+        .map(|(i, (ing, eg))| {
+            let (open_eg, open_in) = c.open.get(i).copied().unwrap_or((false, false));
+            let mut ing: Vec<Value> = ing.iter().map(perm).collect();
+            let mut eg: Vec<Value> = eg.iter().map(perm).collect();
+            if open_eg {
+                eg.push(json!({"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}));
+            }
+            if open_in {
+                ing.push(json!({"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}, {"CidrIp": "203.0.113.0/24"}]}));
+            }
+            json!({"GroupId": format!("sg-0a00000000000000{i}"), "GroupName": format!("g{i}"), "VpcId": "vpc-0a000000000000000",
+                   "IpPermissions": ing, "IpPermissionsEgress": eg})
+        })
+        .collect();
+    let enis: Vec<Value> = c
+        .enis
+        .iter()
+        .enumerate()
+        .map(|(i, (subnet, groups, public))| {
+            let ip = match subnet {
+                0 => format!("10.0.1.{}", 10 + i),
+                1 => format!("10.0.2.{}", 10 + i),
+                _ => format!("10.1.1.{}", 10 + i),
+            };
+            let mut p = json!({"PrivateIpAddress": ip, "Primary": true});
+            if *public && *subnet < 2 {
+                p["Association"] = json!({"PublicIp": format!("192.0.2.{}", 10 + i)});
+            }
+            let mut groups: Vec<usize> = groups.clone();
+            groups.sort_unstable();
+            groups.dedup();
+            json!({"NetworkInterfaceId": format!("eni-0a00000000000000{i}"), "SubnetId": format!("subnet-0a00000000000000{subnet}"),
+                   "VpcId": if *subnet < 2 { "vpc-0a000000000000000" } else { "vpc-0b000000000000000" }, "InterfaceType": "interface",
+                   "PrivateIpAddresses": [p], "Groups": groups.iter().map(|g| json!({"GroupId": format!("sg-0a00000000000000{g}")})).collect::<Vec<_>>()})
+        })
+        .collect();
+    let mut routes_a = vec![json!({"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"})];
+    let mut routes_b = vec![json!({"DestinationCidrBlock": "10.1.0.0/16", "GatewayId": "local", "State": "active"})];
+    if c.igw {
+        routes_a.push(
+            json!({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-0a000000000000000", "State": "active"}),
+        );
+    }
+    if c.peer {
+        routes_a.push(json!({"DestinationCidrBlock": "10.1.0.0/16", "VpcPeeringConnectionId": "pcx-0a000000000000000", "State": "active"}));
+        routes_b.push(json!({"DestinationCidrBlock": "10.0.0.0/16", "VpcPeeringConnectionId": "pcx-0a000000000000000", "State": "active"}));
+    }
+    let rts = json!({"RouteTables": [
+        {"RouteTableId": "rtb-0a000000000000000", "VpcId": "vpc-0a000000000000000", "Associations": [{"Main": true}], "Routes": routes_a},
+        {"RouteTableId": "rtb-0b000000000000000", "VpcId": "vpc-0b000000000000000", "Associations": [{"Main": true}], "Routes": routes_b}]});
+    let mut m = MemSource::new("prop")
+        .with("snapshot.toml", "name = \"prop\"\n")
+        .with(format!("{a}/vpcs.json"), vpcs.to_string())
+        .with(format!("{a}/subnets.json"), json!({"Subnets": subnets}).to_string())
+        .with(format!("{a}/nacls.json"), json!({"NetworkAcls": nacls}).to_string())
+        .with(format!("{a}/sgs.json"), json!({"SecurityGroups": sgs}).to_string())
+        .with(format!("{a}/enis.json"), json!({"NetworkInterfaces": enis}).to_string())
+        .with(format!("{a}/rts.json"), rts.to_string());
+    if c.igw {
+        m = m.with(
+            format!("{a}/igw.json"),
+            json!({"InternetGateways": [{"InternetGatewayId": "igw-0a000000000000000", "Attachments": [{"VpcId": "vpc-0a000000000000000", "State": "available"}]}]}).to_string(),
+        );
+    }
+    if c.peer {
+        m = m.with(format!("{a}/pcx.json"), json!({"VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-0a000000000000000",
+            "RequesterVpcInfo": {"VpcId": "vpc-0a000000000000000", "CidrBlock": "10.0.0.0/16"},
+            "AccepterVpcInfo": {"VpcId": "vpc-0b000000000000000", "CidrBlock": "10.1.0.0/16"}, "Status": {"Code": "active"}}]}).to_string());
+    }
+    m
+}
+
+fn endpoint(c: &Case, i: usize) -> String {
+    if i < c.enis.len() {
+        format!("eni-0a00000000000000{i}")
+    } else if i % 2 == 0 {
+        "203.0.113.7".into()
+    } else {
+        "198.51.100.9".into()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: SETTINGS.cases, failure_persistence: None, .. ProptestConfig::default() })]
+
+    #[test]
+    fn symbolic_and_concrete_agree(c in case()) {
+        let snap = load_snapshot(&snapshot(&c)).expect("generated snapshot loads");
+        let ev = Evaluator::new(&snap.network, &snap.index);
+        let mut enc = Encoder::new(&snap.network, &snap.index);
+        let smt = Smt::new(10_000);
+        for &(s, d, p, sp, dp, wlo, whi) in &c.flows {
+            let (from_s, to_s) = (endpoint(&c, s), endpoint(&c, d));
+            if from_s == to_s || (s >= c.enis.len() && d >= c.enis.len()) {
+                continue;
+            }
+            let from = resolve(&snap.network, &snap.index, &from_s).expect("from");
+            let to = resolve(&snap.network, &snap.index, &to_s).expect("to");
+            let proto: u8 = proto_num(PROTOS[p]).parse().unwrap_or(6);
+            let proto = if proto == 255 { 6 } else { proto };
+            let q = Query { from, to, from_label: from_s.clone(), to_label: to_s.clone(), proto, sport: PORTS[sp], dport: PORTS[dp], icmp: (8, 0), sni: None, http_host: None };
+            let concrete = ev.trace(&q);
+            let tri = enc.connection(&ev.record(&q));
+            let h = |f: Field| -> u32 { match f { Field::Proto => u32::from(proto), Field::Sport => u32::from(PORTS[sp]), Field::Dport => u32::from(PORTS[dp]), Field::IcmpType => 8, Field::IcmpCode => 0 } };
+            let symbolic = if tri.allow.eval(&h) { Verdict::Allowed } else if tri.maybe.eval(&h) { Verdict::Unknown } else { Verdict::Denied };
+            prop_assert_eq!(symbolic, concrete.verdict, "{} -> {} {:?}: {:?}", from_s, to_s, concrete.flow, concrete.reason);
+
+            // z3 over a port window.
+            let (lo, hi) = (PORTS[wlo].min(PORTS[whi]), PORTS[wlo].max(PORTS[whi]));
+            let window: Term = and([eq(Field::Proto, u32::from(proto)), in_range(Expr::Field(Field::Dport), u32::from(lo), u32::from(hi)), eq(Field::IcmpType, 8), eq(Field::IcmpCode, 0)]);
+            match smt.solve(&and([window, tri.allow.clone()])) {
+                SolveResult::Sat(w) => {
+                    let q2 = Query { proto: w.proto, sport: w.sport, dport: w.dport, icmp: (w.icmp_type, w.icmp_code), ..q.clone() };
+                    let r = ev.trace(&q2);
+                    prop_assert_eq!(r.verdict, Verdict::Allowed, "z3 witness {:?} not allowed by trace: {:?}", w, r.reason);
+                }
+                SolveResult::Unsat => {
+                    for port in [lo, hi, lo / 2 + hi / 2] {
+                        for sport in [0u16, 1024, 50000, 65535] {
+                            let q2 = Query { dport: port, sport, ..q.clone() };
+                            let r = ev.trace(&q2);
+                            prop_assert_ne!(r.verdict, Verdict::Allowed, "z3 says none allowed but trace allows dport {} sport {}", port, sport);
+                        }
+                    }
+                }
+                SolveResult::Unknown(why) => prop_assert!(false, "solver unknown: {why}"),
+            }
+        }
+    }
+}
