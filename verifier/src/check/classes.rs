@@ -248,10 +248,18 @@ pub fn classes(net: &Network, index: &NetworkIndex, atoms: &Atoms, t: &Targets) 
         let binding = index.pod_bindings.get(&(cluster.clone(), key.clone()));
         let eni = binding.and_then(|b| net.enis.get(&b.eni));
         let labels: Vec<String> = p.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        // Named ports resolve per pod, so they are part of its behaviour.
+        let mut ports: Vec<String> = p
+            .container_ports
+            .iter()
+            .map(|cp| format!("{}:{:?}/{}", cp.name.as_deref().unwrap_or(""), cp.protocol, cp.port))
+            .collect();
+        ports.sort();
         let class_key = format!(
-            "pod|{cluster}|{}|{}|{}|{}|{:?}|{}|{}|{}",
+            "pod|{cluster}|{}|{}|{}|{}|{}|{:?}|{}|{}|{}",
             p.namespace,
             labels.join(","),
+            ports.join(","),
             p.node_name.as_deref().unwrap_or("-"),
             p.host_network,
             binding.map(|b| b.attachment),

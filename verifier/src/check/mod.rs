@@ -7,5 +7,7 @@
 pub mod classes;
 pub mod encode;
 pub mod engine;
+pub mod render;
+pub mod run;
 pub mod smt;
 pub mod term;

@@ -3,7 +3,7 @@
 //! smart constructors that fold constants. Lowered to z3 only in `smt.rs`.
 
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc as Rc;
 
 /// The header fields the symbolic engine reasons about. Addresses are fixed
 /// per equivalence class (see `classes.rs`); everything else is symbolic.

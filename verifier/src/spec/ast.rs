@@ -162,7 +162,28 @@ pub struct Value {
     pub text: Template,
     /// Was it written in quotes (for printing it back)?
     pub quoted: bool,
+    /// The text maps byte-for-byte onto the source (no escapes), so an
+    /// offset inside it can be turned into a precise span.
+    pub exact: bool,
     pub span: Span,
+}
+
+impl Value {
+    /// The span of `range` (byte offsets into the value's text), or the whole
+    /// value when the text does not map exactly onto the source.
+    pub fn sub_span(&self, range: Range<usize>) -> Span {
+        if !self.exact {
+            return self.span.clone();
+        }
+        let base = self.span.range.start + usize::from(self.quoted);
+        let end = (base + range.end).min(self.span.range.end);
+        Span::new(self.span.file, (base + range.start).min(end)..end)
+    }
+
+    /// The text with variables substituted.
+    pub fn render(&self, b: &Bindings) -> String {
+        self.text.render(b)
+    }
 }
 
 // ---------------------------------------------------------------------------
