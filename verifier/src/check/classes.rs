@@ -298,11 +298,12 @@ pub fn classes(net: &Network, index: &NetworkIndex, atoms: &Atoms, t: &Targets) 
             continue;
         }
         let label = if lo == hi { ip.to_string() } else { format!("{ip}-{}", Ipv4Addr::from(hi)) };
-        by_key
-            .entry(format!("ext|{lo:010}"))
-            .or_default()
-            .push(Member { endpoint: Endpoint::External { ip }, label: label.clone() });
-        let _ = label;
+        // A public IP of an ENI is reached through its VPC's internet gateway.
+        let endpoint = match index.public_ips.get(&ip) {
+            Some((eni, _)) if lo == hi => Endpoint::PublicIp { ip, eni: eni.clone() },
+            _ => Endpoint::External { ip },
+        };
+        by_key.entry(format!("ext|{lo:010}")).or_default().push(Member { endpoint, label });
     }
     by_key
         .into_iter()

@@ -265,7 +265,10 @@ impl<'a> Checker<'a> {
 
 /// Pairs that are not a network question: a pod to itself, external to external.
 fn skip_pair(s: &Class, d: &Class) -> bool {
-    if s.key.starts_with("ext|") && d.key.starts_with("ext|") {
+    // Two addresses outside the estate: not a question about this network
+    // (a public IP of an ENI is inside it).
+    let outside = |c: &Class| c.members.iter().all(|m| matches!(m.endpoint, Endpoint::External { .. }));
+    if outside(s) && outside(d) {
         return true;
     }
     s.key == d.key && s.members.len() < 2
