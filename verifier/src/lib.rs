@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod eval;
+pub mod generate;
 pub mod inspect;
 pub mod output;
 pub mod snapshot;
+pub mod spec;
 pub mod trace;

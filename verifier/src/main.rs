@@ -74,6 +74,50 @@ enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Prove or refute specs over every packet (exit 0: all pass; 1: a violation, unknown or error; 2: bad input).
+    Check {
+        /// Snapshot directory (`@demo` for the embedded demo).
+        snapshot: String,
+        /// Spec files or directories (every `*.nps` below).
+        #[arg(required = true)]
+        specs: Vec<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+        /// Distinct witnesses per violated spec.
+        #[arg(long, default_value_t = 1)]
+        witnesses: usize,
+        /// Per-spec timeout in seconds.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// Print only failing specs (text format).
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Write a synthetic, real-shaped snapshot whose size grows with --scale (for benchmarks).
+    Generate {
+        /// Scale factor: about 100 pods, 10 NetworkPolicies and 20 security groups per unit.
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        /// Output directory (written atomically; must be empty or absent unless --force).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Application pods in total (default 100 x scale).
+        #[arg(long)]
+        pods: Option<usize>,
+        /// NetworkPolicies in total (default 10 x scale).
+        #[arg(long)]
+        policies: Option<usize>,
+        /// Security groups in total (default 20 x scale).
+        #[arg(long)]
+        security_groups: Option<usize>,
+        /// Replace a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn load(snapshot: Option<&str>) -> Result<(SnapshotArg, netprove_models::Snapshot), ExitCode> {
@@ -103,6 +147,62 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Check { snapshot, specs, format, output, witnesses, timeout, quiet } => {
+            let (arg, snap) = match load(Some(&snapshot)) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let set = match netprove::spec::load::load_specs(&specs) {
+                Ok(s) => s,
+                Err(d) => {
+                    eprint!("{}", d.render(color));
+                    eprintln!("error: could not load specs ({} diagnostics)", d.items.len());
+                    return ExitCode::from(2);
+                }
+            };
+            let res = netprove::spec::select::resolve_specs(&set, &snap.network, &snap.index);
+            let mut warnings = set.warnings.clone();
+            warnings.extend(res.warnings.iter().cloned());
+            if !warnings.is_empty() {
+                eprint!("{}", netprove::spec::diag::render(&warnings, &set.sources, color));
+            }
+            let inputs = netprove::check::lower::lower(&snap.network, &set, &res);
+            let settings = netprove::check::run::default_settings(witnesses, timeout);
+            let report = netprove::check::run::run(&snap, &arg.describe(), &inputs, settings);
+            let text = match format {
+                Format::Json => netprove::check::render::json(&report),
+                Format::Text => netprove::check::render::text(&report, quiet),
+            };
+            let code = netprove::check::run::exit_code(&report);
+            match emit(&text, output.as_deref()) {
+                c if c == ExitCode::SUCCESS => ExitCode::from(code),
+                c => c,
+            }
+        }
+        Command::Generate { scale, out, seed, pods, policies, security_groups, force } => {
+            let settings = netprove::generate::Settings {
+                scale,
+                seed,
+                pods,
+                policies,
+                security_groups,
+                ..netprove::generate::Settings::default()
+            };
+            let generated = match netprove::generate::generate(&settings) {
+                Ok(g) => g,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if let Err(e) = netprove::output::write_tree_atomic(&out, &generated.files, force) {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            print!("wrote `{}`\n{}", out.display(), generated.sizes.render());
+            ExitCode::SUCCESS
+        }
         Command::Inspect { snapshot, format, output } => {
             let arg = SnapshotArg::parse(snapshot.as_deref());
             let snap = match arg.load() {

@@ -238,8 +238,15 @@ impl Class {
     }
 }
 
+/// Which end of a connection targets are on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Source,
+    Destination,
+}
+
 /// Groups resolved targets into classes.
-pub fn classes(net: &Network, index: &NetworkIndex, atoms: &Atoms, t: &Targets) -> Vec<Class> {
+pub fn classes(net: &Network, index: &NetworkIndex, atoms: &Atoms, t: &Targets, side: Side) -> Vec<Class> {
     let mut by_key: BTreeMap<String, Vec<Member>> = BTreeMap::new();
     for (cluster, key) in &t.pods {
         let Some(c) = net.clusters.get(cluster) else { continue };
@@ -298,9 +305,16 @@ pub fn classes(net: &Network, index: &NetworkIndex, atoms: &Atoms, t: &Targets) 
             continue;
         }
         let label = if lo == hi { ip.to_string() } else { format!("{ip}-{}", Ipv4Addr::from(hi)) };
-        // A public IP of an ENI is reached through its VPC's internet gateway.
-        let endpoint = match index.public_ips.get(&ip) {
-            Some((eni, _)) if lo == hi => Endpoint::PublicIp { ip, eni: eni.clone() },
+        // A public IP of an ENI (or NAT gateway) is that ENI, not an internet
+        // host: as a destination it is reached through its VPC's internet
+        // gateway; as a source nothing on the internet can use it.
+        let public_eni = index.public_ips.get(&ip).filter(|_| lo == hi);
+        let is_nat_eip =
+            lo == hi && net.nat_gateways.values().any(|n| n.addresses.iter().any(|a| a.public_ip == Some(ip)));
+        let endpoint = match (public_eni, side) {
+            (Some((eni, _)), Side::Destination) => Endpoint::PublicIp { ip, eni: eni.clone() },
+            (Some(_), Side::Source) => continue,
+            (None, Side::Source) if is_nat_eip => continue,
             _ => Endpoint::External { ip },
         };
         by_key.entry(format!("ext|{lo:010}")).or_default().push(Member { endpoint, label });

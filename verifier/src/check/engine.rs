@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use netprove_models::model::{Network, NetworkIndex};
 use serde::Serialize;
 
-use super::classes::{classes, Atoms, Class, Targets};
+use super::classes::{classes, Atoms, Class, Side, Targets};
 use super::encode::Encoder;
 use super::smt::{Header, Smt, SolveResult};
 use super::term::*;
@@ -116,8 +116,8 @@ impl<'a> Checker<'a> {
 
     pub fn check(&mut self, prop: &Property, settings: &Settings) -> Outcome {
         let started = Instant::now();
-        let srcs = classes(self.net, self.index, self.atoms, &prop.src);
-        let dsts = classes(self.net, self.index, self.atoms, &prop.dst);
+        let srcs = classes(self.net, self.index, self.atoms, &prop.src, Side::Source);
+        let dsts = classes(self.net, self.index, self.atoms, &prop.dst, Side::Destination);
         let mut stats = Stats { source_classes: srcs.len(), destination_classes: dsts.len(), ..Stats::default() };
         let smt = Smt::new(u32::try_from(settings.timeout.as_millis()).unwrap_or(u32::MAX));
         let header_space = match prop.kind {
@@ -182,7 +182,21 @@ impl<'a> Checker<'a> {
                 let mut block = tt();
                 for _ in 0..want {
                     stats.solver_calls += 1;
-                    match smt.solve(&and([header_space.clone(), bad.clone(), block.clone()])) {
+                    // Prefer a readable witness: an ephemeral client port, an echo request.
+                    let typical = and([
+                        in_range(Expr::Field(Field::Sport), 32768, 60999),
+                        eq(Field::IcmpType, 8),
+                        eq(Field::IcmpCode, 0),
+                    ]);
+                    let base = and([header_space.clone(), bad.clone(), block.clone()]);
+                    let found = match smt.solve(&and([base.clone(), typical])) {
+                        SolveResult::Unsat => {
+                            stats.solver_calls += 1;
+                            smt.solve(&base)
+                        }
+                        other => other,
+                    };
+                    match found {
                         SolveResult::Sat(h) => {
                             let q = self.query(&sr.endpoint, &sr.label, &dr.endpoint, &dr.label, &h);
                             let r = self.ev.trace(&q);
@@ -216,7 +230,20 @@ impl<'a> Checker<'a> {
                 }
                 if violations.is_empty() && unknowns.is_empty() {
                     stats.solver_calls += 1;
-                    match smt.solve(&and([header_space.clone(), doubt])) {
+                    let typical = and([
+                        in_range(Expr::Field(Field::Sport), 32768, 60999),
+                        eq(Field::IcmpType, 8),
+                        eq(Field::IcmpCode, 0),
+                    ]);
+                    let base = and([header_space.clone(), doubt]);
+                    let found = match smt.solve(&and([base.clone(), typical])) {
+                        SolveResult::Unsat => {
+                            stats.solver_calls += 1;
+                            smt.solve(&base)
+                        }
+                        other => other,
+                    };
+                    match found {
                         SolveResult::Sat(h) => {
                             let q = self.query(&sr.endpoint, &sr.label, &dr.endpoint, &dr.label, &h);
                             let r = self.ev.trace(&q);

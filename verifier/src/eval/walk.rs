@@ -133,6 +133,8 @@ struct Walk<'c> {
     app: nfw::AppLayer,
     /// Symbolic mode: filters are recorded as obligations instead of decided.
     record: Option<Vec<Obligation>>,
+    /// The request reached an AWS service through this (VPC, gateway endpoint).
+    gateway_service: Option<(String, String)>,
 }
 
 impl Walk<'_> {
@@ -439,6 +441,7 @@ impl<'a> Evaluator<'a> {
                             "deliver",
                             format!("to {} through gateway endpoint", ep.service_name),
                         );
+                        w.gateway_service = Some((here.vpc.to_string(), vpce.clone()));
                         Fate::Service(pkt, ep.service_name.clone())
                     }
                     Some(ep) => Fate::Unknown(format!(
@@ -1318,6 +1321,7 @@ impl<'a> Evaluator<'a> {
             open_choices: Vec::new(),
             app,
             record: record.then(Vec::new),
+            gateway_service: None,
         };
         let result = self.run_inner(q, &mut w);
         let (verdict, reason, blocker, failed, fwd, rep) = result;
@@ -1717,6 +1721,18 @@ impl<'a> Evaluator<'a> {
         let _ = q;
         let mut rp = delivered.reply();
         let fate = match dst {
+            // A reply from an AWS service comes back through the gateway endpoint.
+            None if w.gateway_service.is_some() => {
+                let (vpc, vpce) = w.gateway_service.clone().unwrap_or_default();
+                w.hop(&vpce, "vpc-endpoint", "forward", format!("reply from the service: {rp}"));
+                match self.net.vpcs.get(&vpc) {
+                    Some(v) => {
+                        let here = Here { vpc: &v.id, subnet: None, via: Via::Origin, rt: None };
+                        self.deliver_local(w, rp, here, false)
+                    }
+                    None => Fate::Unknown(format!("VPC {vpc} is not in the snapshot")),
+                }
+            }
             None => {
                 w.hop(rp.src.to_string(), "internet", "forward", format!("reply from the internet: {rp}"));
                 self.internet(w, rp)

@@ -17,10 +17,22 @@ use ipnet::Ipv4Net;
 pub struct FileId(pub u32);
 
 /// A byte range in one source file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Span {
     pub file: FileId,
     pub range: Range<usize>,
+}
+
+impl Ord for Span {
+    fn cmp(&self, o: &Span) -> std::cmp::Ordering {
+        (self.file, self.range.start, self.range.end).cmp(&(o.file, o.range.start, o.range.end))
+    }
+}
+
+impl PartialOrd for Span {
+    fn partial_cmp(&self, o: &Span) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
 }
 
 impl Span {
@@ -51,7 +63,10 @@ pub struct Template {
 pub enum TemplatePart {
     Lit(String),
     /// `$name`; the byte offset of the `$` inside the template text.
-    Var { name: String, offset: usize },
+    Var {
+        name: String,
+        offset: usize,
+    },
 }
 
 /// Values bound by enclosing `for each` loops.
@@ -226,6 +241,9 @@ pub struct SpecDecl {
     pub property: Option<Property>,
     /// A property was present but did not parse; no "missing property" error.
     pub property_failed: bool,
+    /// Every known key written, valid or not (no "missing key" error for a
+    /// key that was given with a bad value).
+    pub keys_seen: Vec<String>,
     pub span: Span,
 }
 
@@ -259,7 +277,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] =
+        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -497,10 +516,12 @@ pub enum TermKind {
     Subnets,
     Vpcs,
     Accounts,
+    /// Managed prefix lists: their entries, as address ranges.
+    PrefixLists,
 }
 
 impl TermKind {
-    pub const ALL: [TermKind; 7] = [
+    pub const ALL: [TermKind; 8] = [
         TermKind::Pods,
         TermKind::Services,
         TermKind::Enis,
@@ -508,6 +529,7 @@ impl TermKind {
         TermKind::Subnets,
         TermKind::Vpcs,
         TermKind::Accounts,
+        TermKind::PrefixLists,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -519,6 +541,7 @@ impl TermKind {
             TermKind::Subnets => "subnets",
             TermKind::Vpcs => "vpcs",
             TermKind::Accounts => "accounts",
+            TermKind::PrefixLists => "prefix-lists",
         }
     }
 
@@ -537,6 +560,7 @@ impl TermKind {
             TermKind::Subnets => &[Id, Tag, Vpc, Account],
             TermKind::Vpcs => &[Id, Tag, Account],
             TermKind::Accounts => &[Id],
+            TermKind::PrefixLists => &[Id, Name, Account],
         }
     }
 

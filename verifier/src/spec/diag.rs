@@ -171,12 +171,17 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String 
             continue;
         };
         let id = |s: &Span| (sources.name(s.file).to_string(), s.range.clone());
-        let mut report = Report::build(kind, id(primary)).with_config(config).with_code(d.code).with_message(&d.message);
-        for (i, (span, msg)) in d.labels.iter().enumerate() {
+        let mut report =
+            Report::build(kind, id(primary)).with_config(config).with_code(d.code).with_message(&d.message);
+        // ariadne starts a new group whenever a label is above the previous
+        // one, so labels go in source order; the primary keeps its colour.
+        let mut labels: Vec<(usize, &(Span, String))> = d.labels.iter().enumerate().collect();
+        labels.sort_by_key(|(_, (s, _))| (s.file, s.range.start, s.range.end));
+        for (i, (span, msg)) in labels {
             if sources.get(span.file).is_none() {
                 continue;
             }
-            let mut label = Label::new(id(span)).with_order(i32::try_from(i).unwrap_or(i32::MAX));
+            let mut label = Label::new(id(span));
             if !msg.is_empty() {
                 label = label.with_message(msg);
             }
@@ -216,7 +221,9 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+    // Only the candidates about as close as the best one.
+    let best = scored.first().map_or(0.0, |s| s.0);
+    scored.into_iter().filter(|(s, _)| *s >= best - 0.03).take(3).map(|(_, c)| c.to_string()).collect()
 }
 
 /// `did you mean `x`?` / `did you mean one of `x`, `y`?`.

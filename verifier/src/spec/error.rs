@@ -114,7 +114,9 @@ impl SpecError {
                 vec![(span.clone(), problem.clone())],
                 Some("use Kubernetes syntax: `k=v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`, joined by commas".into()),
             ),
-            SpecError::MissingKey { span, help, .. } => (vec![(span.clone(), String::new())], Some(help.clone())),
+            SpecError::MissingKey { span, help, key, .. } => {
+                (vec![(span.clone(), format!("this spec has no `{key}`"))], Some(help.clone()))
+            }
             SpecError::DuplicateKey { span, first, .. } => (
                 vec![(span.clone(), "set again here".into()), (first.clone(), "first set here".into())],
                 Some("give each key once; repeat an argument key only inside a selector to match any of its values".into()),
@@ -134,7 +136,7 @@ impl SpecError {
             ),
             SpecError::Read { span, .. } => (span.iter().map(|s| (s.clone(), "included here".into())).collect(), None),
             SpecError::MissingProperty { span, .. } => (
-                vec![(span.clone(), String::new())],
+                vec![(span.clone(), "this spec asserts nothing".into())],
                 Some("add one of `never A -> B`, `always A -> B on ...`, `only A -> B via W`".into()),
             ),
             SpecError::ExtraProperty { span, first, .. } => (
@@ -159,7 +161,7 @@ impl SpecError {
             SpecError::UnknownSelector { span, suggestions, .. } => (
                 vec![(span.clone(), "unknown selector".into())],
                 did_you_mean(suggestions).or(Some(
-                    "selectors are `pods`, `services`, `enis`, `instances`, `subnets`, `vpcs`, `accounts`".into(),
+                    "selectors are `pods`, `services`, `enis`, `instances`, `subnets`, `vpcs`, `accounts`, `prefix-lists`".into(),
                 )),
             ),
             SpecError::ShadowedVar { span, first, .. } => (
@@ -229,7 +231,10 @@ impl SpecWarning {
                 }
                 (
                     labels,
-                    Some("a spec over it holds vacuously, which proves nothing; check the names with `netprove inspect`".into()),
+                    Some(
+                        "a spec over it holds vacuously, which proves nothing; check the names with `netprove inspect`"
+                            .into(),
+                    ),
                 )
             }
             SpecWarning::EmptyForEach { span, .. } => (

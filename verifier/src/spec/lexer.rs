@@ -27,6 +27,9 @@ pub enum Tok {
     Eq,
     Pipe,
     Arrow,
+    /// A character outside the language, already reported (E004). The
+    /// parser reports nothing more at it, so one typo gives one error.
+    Invalid,
     Eof,
 }
 
@@ -48,6 +51,7 @@ impl Tok {
             Tok::Eq => "`=`".into(),
             Tok::Pipe => "`|`".into(),
             Tok::Arrow => "`->`".into(),
+            Tok::Invalid => "an invalid character".into(),
             Tok::Eof => "end of file".into(),
         }
     }
@@ -190,6 +194,7 @@ pub fn lex(file: FileId, text: &str, errors: &mut Vec<SpecError>) -> Vec<Token> 
                 let ch = text[i..].chars().next().unwrap_or('?');
                 let len = ch.len_utf8();
                 errors.push(SpecError::InvalidChar { ch, span: span(start..start + len) });
+                out.push(Token { tok: Tok::Invalid, range: start..start + len, exact: true });
                 i += len;
             }
         }

@@ -19,9 +19,8 @@ use super::error::SpecError;
 use super::lexer::{lex, Tok, Token};
 
 /// Words with a fixed meaning; none of them can be a `let` name.
-pub const RESERVED: &[&str] = &[
-    "include", "let", "spec", "never", "always", "only", "for", "each", "in", "via", "on", "except", "internet",
-];
+pub const RESERVED: &[&str] =
+    &["include", "let", "spec", "never", "always", "only", "for", "each", "in", "via", "on", "except", "internet"];
 
 /// Keys of a `spec { }` block.
 pub const SPEC_KEYS: &[&str] = &["title", "severity", "rationale", "tags", "expect"];
@@ -108,6 +107,10 @@ impl Parser {
 
     fn error_here_help(&mut self, expected: &str, help: Option<String>) -> Fail {
         let t = self.peek().clone();
+        if t.tok == Tok::Invalid {
+            // Already reported by the lexer.
+            return Fail;
+        }
         self.errors.push(SpecError::Unexpected {
             expected: expected.to_string(),
             found: t.tok.describe(),
@@ -197,7 +200,9 @@ impl Parser {
                 _ => {
                     let _ = self.error_here_help(
                         "`spec`, `let` or `include`",
-                        Some("a spec file holds `include \"FILE\"`, `let NAME = SELECTOR` and `spec ID { ... }`".into()),
+                        Some(
+                            "a spec file holds `include \"FILE\"`, `let NAME = SELECTOR` and `spec ID { ... }`".into(),
+                        ),
                     );
                     self.bump();
                     self.sync_top();
@@ -293,6 +298,7 @@ impl Parser {
             expect_violated: None,
             property: None,
             property_failed: false,
+            keys_seen: Vec::new(),
             span: self.span(kw.range.clone()),
         };
         let mut first_property: Option<Span> = None;
@@ -371,15 +377,21 @@ impl Parser {
         if !SPEC_KEYS.contains(&key.as_str()) {
             let mut cands: Vec<&str> = SPEC_KEYS.to_vec();
             cands.extend(PROPERTY_WORDS);
+            let suggestions = closest(key, cands);
+            // A misspelt key is not also a missing one.
+            if let Some(best) = suggestions.first().filter(|s| SPEC_KEYS.contains(&s.as_str())) {
+                decl.keys_seen.push(best.clone());
+            }
             self.errors.push(SpecError::UnknownKey {
                 key: key.clone(),
                 context: format!("spec `{}`", decl.id.name),
                 span: key_span,
                 valid: SPEC_KEYS.to_vec(),
-                suggestions: closest(key, cands),
+                suggestions,
             });
             return Err(Fail);
         }
+        decl.keys_seen.push(key.clone());
         if self.at(&Tok::Eq) {
             self.bump();
         }
@@ -578,7 +590,10 @@ impl Parser {
             let Tok::Word(w) = &t.tok else {
                 return Err(self.error_here_help(
                     "a port, e.g. `tcp/5432`",
-                    Some("ports are `any`, `tcp`, `udp`, `icmp`, `tcp/5432`, `tcp/8000-8080`, `icmp/8`, `proto/47`".into()),
+                    Some(
+                        "ports are `any`, `tcp`, `udp`, `icmp`, `tcp/5432`, `tcp/8000-8080`, `icmp/8`, `proto/47`"
+                            .into(),
+                    ),
                 ));
             };
             self.bump();
@@ -694,8 +709,10 @@ impl Parser {
                 match parse_cidr(w) {
                     Ok(net) => Ok(Selector::Cidr(net, span)),
                     Err(reason) => {
-                        self.errors.push(SpecError::InvalidAddress { text: w.clone(), span, reason });
-                        Err(Fail)
+                        self.errors.push(SpecError::InvalidAddress { text: w.clone(), span: span.clone(), reason });
+                        // A placeholder keeps the property parsing, so later
+                        // errors are reported too; the load fails anyway.
+                        Ok(Selector::Cidr(Ipv4Net::default(), span))
                     }
                 }
             }
@@ -709,7 +726,7 @@ impl Parser {
             )),
             _ => Err(self.error_here_help(
                 "a selector",
-                Some("a selector is `pods(...)`, `services(...)`, `enis(...)`, `instances(...)`, `subnets(...)`, `vpcs(...)`, `accounts(...)`, `internet`, a CIDR or a `let` name".into()),
+                Some("a selector is `pods(...)`, `services(...)`, `enis(...)`, `instances(...)`, `subnets(...)`, `vpcs(...)`, `accounts(...)`, `prefix-lists(...)`, `internet`, a CIDR or a `let` name".into()),
             )),
         }
     }
@@ -753,7 +770,9 @@ impl Parser {
             }
             match self.arg(kind) {
                 Ok(Some(a)) => args.push(a),
-                Ok(None) => failed = true,
+                // A bad value: reported, and the term parses on without it
+                // (the load fails anyway), so later errors are found too.
+                Ok(None) => {}
                 Err(Fail) => {
                     failed = true;
                     // Resynchronise at the next `,` or `)` of this term.
@@ -784,22 +803,27 @@ impl Parser {
     fn arg(&mut self, kind: TermKind) -> PResult<Option<Arg>> {
         let t = self.peek().clone();
         let Tok::Word(word) = &t.tok else {
-            return Err(self.error_here(&format!("an argument of `{}`, e.g. `{}: ...`", kind.as_str(), kind.keys()[0].as_str())));
+            return Err(self.error_here(&format!(
+                "an argument of `{}`, e.g. `{}: ...`",
+                kind.as_str(),
+                kind.keys()[0].as_str()
+            )));
         };
         self.bump();
         // `key:value` without a space lexes as one word; split it.
         let (key, key_range, inline) = match word.split_once(':') {
-            Some((k, v)) => (k.to_string(), t.range.start..t.range.start + k.len(), Some((v.to_string(), t.range.start + k.len() + 1))),
+            Some((k, v)) => (
+                k.to_string(),
+                t.range.start..t.range.start + k.len(),
+                Some((v.to_string(), t.range.start + k.len() + 1)),
+            ),
             None => (word.clone(), t.range.clone(), None),
         };
         let key_span = self.span(key_range.clone());
         let value = match inline {
-            Some((v, start)) => Value {
-                text: Template::parse(&v),
-                quoted: false,
-                exact: true,
-                span: self.span(start..t.range.end),
-            },
+            Some((v, start)) => {
+                Value { text: Template::parse(&v), quoted: false, exact: true, span: self.span(start..t.range.end) }
+            }
             None => {
                 self.expect(Tok::Colon, "`:`")?;
                 self.value()?
@@ -827,7 +851,11 @@ impl Parser {
                 match parse_label_selector(&content) {
                     Ok(reqs) => ArgValue::Labels(LabelExpr { reqs, raw: value }),
                     Err((problem, r)) => {
-                        self.errors.push(SpecError::InvalidLabelSelector { text: content, problem, span: value.sub_span(r) });
+                        self.errors.push(SpecError::InvalidLabelSelector {
+                            text: content,
+                            problem,
+                            span: value.sub_span(r),
+                        });
                         return Ok(None);
                     }
                 }
@@ -934,9 +962,7 @@ pub fn parse_port_item(w: &str) -> Result<PortItem, (String, Range<usize>, Strin
     let whole = 0..w.len();
     let num = |s: &str, at: usize, max: u32, what: &str| -> Result<u32, (String, Range<usize>, String)> {
         let r = at..at + s.len();
-        let n: u32 = s
-            .parse()
-            .map_err(|_| (format!("`{s}` is not a {what}"), r.clone(), HELP.to_string()))?;
+        let n: u32 = s.parse().map_err(|_| (format!("`{s}` is not a {what}"), r.clone(), HELP.to_string()))?;
         if n > max {
             return Err((format!("{what} `{s}` is out of range"), r, format!("a {what} is between 0 and {max}")));
         }
@@ -964,7 +990,13 @@ pub fn parse_port_item(w: &str) -> Result<PortItem, (String, Range<usize>, Strin
                 return Err(("`proto` needs a protocol number, e.g. `proto/47`".into(), whole, HELP.into()));
             };
             let p = num(n, rest_start, 255, "protocol number")?;
-            return Ok(PortItem { proto: Some(u8::try_from(p).unwrap_or(u8::MAX)), lo: 0, hi: 65535, icmp_type: None, span: None });
+            return Ok(PortItem {
+                proto: Some(u8::try_from(p).unwrap_or(u8::MAX)),
+                lo: 0,
+                hi: 65535,
+                icmp_type: None,
+                span: None,
+            });
         }
         _ => return Err((format!("unknown protocol `{name}`"), 0..name.len(), HELP.into())),
     };
@@ -1009,7 +1041,10 @@ enum LTok {
     End,
 }
 
-fn label_lex(s: &str) -> Result<Vec<(LTok, Range<usize>)>, (String, Range<usize>)> {
+/// A label-selector error: the problem and where in the string.
+type LabelError = (String, Range<usize>);
+
+fn label_lex(s: &str) -> Result<Vec<(LTok, Range<usize>)>, LabelError> {
     let b = s.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -1050,7 +1085,8 @@ fn label_lex(s: &str) -> Result<Vec<(LTok, Range<usize>)>, (String, Range<usize>
                 i += 1;
             }
             _ if c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-' | b'/' | b'$') => {
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'_' | b'-' | b'/' | b'$')) {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'.' | b'_' | b'-' | b'/' | b'$'))
+                {
                     i += 1;
                 }
                 out.push((LTok::Ident(s[start..i].to_string()), start..i));
@@ -1134,12 +1170,7 @@ pub fn parse_label_selector(s: &str) -> Result<Vec<LabelReq>, (String, Range<usi
                 LTok::Comma | LTok::End => {
                     reqs.push(LabelReq { key: Template::parse(&key), op: LabelOp::Exists, values: vec![] });
                 }
-                _ => {
-                    return Err((
-                        "expected `=`, `==`, `!=`, `in`, `notin`, `,` or the end".into(),
-                        at(i).1.clone(),
-                    ))
-                }
+                _ => return Err(("expected `=`, `==`, `!=`, `in`, `notin`, `,` or the end".into(), at(i).1.clone())),
             }
         }
         match at(i).0 {
@@ -1149,4 +1180,107 @@ pub fn parse_label_selector(s: &str) -> Result<Vec<LabelReq>, (String, Range<usi
         }
     }
     Ok(reqs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(s: &str) -> Vec<(String, LabelOp, Vec<String>)> {
+        parse_label_selector(s)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.key.to_string(), r.op, r.values.iter().map(ToString::to_string).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn kubernetes_label_selector_syntax() {
+        use LabelOp::*;
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            req("app=web, tier==fe,env!=prod, team in (a,b), zone notin (x), owner, !legacy, k8s.io/name=$t"),
+            vec![
+                ("app".into(), Eq, s(&["web"])),
+                ("tier".into(), Eq, s(&["fe"])),
+                ("env".into(), NotEq, s(&["prod"])),
+                ("team".into(), In, s(&["a", "b"])),
+                ("zone".into(), NotIn, s(&["x"])),
+                ("owner".into(), Exists, vec![]),
+                ("legacy".into(), DoesNotExist, vec![]),
+                ("k8s.io/name".into(), Eq, s(&["$t"])),
+            ]
+        );
+        assert!(req("").is_empty());
+        assert_eq!(req("k="), vec![("k".into(), Eq, s(&[""]))]);
+        for bad in ["app in web", "app in (a", "=x", "!", "a b", "a=(b)", "a;b"] {
+            assert!(parse_label_selector(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn port_items_and_their_errors() {
+        let p = |s: &str| parse_port_item(s).map(|i| (i.proto, i.lo, i.hi, i.icmp_type));
+        assert_eq!(p("tcp/8000-8080"), Ok((Some(6), 8000, 8080, None)));
+        assert_eq!(p("udp"), Ok((Some(17), 0, 65535, None)));
+        assert_eq!(p("icmp/3"), Ok((Some(1), 0, 65535, Some(3))));
+        assert_eq!(p("proto/0"), Ok((Some(0), 0, 65535, None)));
+        assert_eq!(p("tcp/65535"), Ok((Some(6), 65535, 65535, None)));
+        for (bad, range) in [
+            ("tcp/65536", 4..9),
+            ("udp/9-1", 4..7),
+            ("proto/256", 6..9),
+            ("icmp/300", 5..8),
+            ("gre", 0..3),
+            ("any/1", 0..5),
+            ("tcp/x", 4..5),
+        ] {
+            let e = parse_port_item(bad).unwrap_err();
+            assert_eq!(e.1, range, "{bad}: {}", e.0);
+        }
+    }
+
+    #[test]
+    fn addresses_and_cidrs() {
+        assert_eq!(parse_cidr("10.30.1.10").unwrap().to_string(), "10.30.1.10/32");
+        assert_eq!(parse_cidr("10.30.0.0/16").unwrap().to_string(), "10.30.0.0/16");
+        assert!(parse_cidr("10.30.1.10/16").unwrap_err().contains("10.30.0.0/16"));
+        assert!(parse_cidr("10.30.1").is_err());
+    }
+
+    #[test]
+    fn lexer_keeps_arns_and_splits_keys() {
+        let mut errors = Vec::new();
+        let toks: Vec<Tok> =
+            lex(FileId(0), "firewall(arn:aws:x) a: b c:d x->y", &mut errors).into_iter().map(|t| t.tok).collect();
+        assert!(errors.is_empty());
+        let w = |s: &str| Tok::Word(s.into());
+        assert_eq!(
+            toks,
+            vec![
+                w("firewall"),
+                Tok::LParen,
+                w("arn:aws:x"),
+                Tok::RParen,
+                w("a"),
+                Tok::Colon,
+                w("b"),
+                w("c:d"),
+                w("x"),
+                Tok::Arrow,
+                w("y"),
+                Tok::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn templates_split_variables() {
+        let t = Template::parse("tenant=$t,x=$$y,$other_1-z");
+        let vars: Vec<(&str, usize)> = t.vars().collect();
+        assert_eq!(vars, [("t", 7), ("other_1", 16)]);
+        let b: Bindings = [("t".to_string(), "a".to_string()), ("other_1".to_string(), "q".to_string())].into();
+        assert_eq!(t.render(&b), "tenant=a,x=$y,q-z");
+        assert_eq!(t.to_string(), "tenant=$t,x=$$y,$other_1-z");
+    }
 }
