@@ -141,3 +141,58 @@ fn trace_flows_file_keeps_input_order_and_names_bad_lines() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.jsonl:2:"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn check_demo_refutes_the_planted_misconfiguration_deterministically() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let run = || {
+        netprove()
+            .arg("check")
+            .arg(root.join("snapshots/demo"))
+            .arg(root.join("specs/demo"))
+            .args(["--format", "json"])
+            .output()
+            .expect("run")
+    };
+    let a = run();
+    let b = run();
+    assert_eq!(a.status.code(), Some(1), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(a.stdout, b.stdout, "two runs differ");
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).expect("json");
+    assert_eq!(v["schema"], "netprove.check/v1");
+    let results = v["results"].as_array().expect("results");
+    assert!(results.len() >= 12);
+    let failing: Vec<&str> =
+        results.iter().filter(|r| r["passed"] == false).map(|r| r["id"].as_str().unwrap_or("")).collect();
+    assert_eq!(failing, ["orders-db-only-checkout", "tenant-b-no-orders-db", "tenant-isolation"]);
+    for r in results.iter().filter(|r| r["passed"] == false) {
+        let w = &r["witnesses"][0];
+        assert_eq!(w["verdict"], "allowed");
+        assert!(w["from"].as_str().unwrap_or("").contains("tenant-b"), "{w}");
+    }
+    assert!(results.iter().all(|r| r["status"] != "unknown" && r["status"] != "error"));
+}
+
+#[test]
+fn check_exit_codes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = std::env::temp_dir().join(format!("netprove-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let good = dir.join("good.nps");
+    std::fs::write(
+        &good,
+        "spec db-private {\n  title = \"orders-db is private\"\n  severity = high\n  never internet -> enis(id: eni-0f940bf13101bdf96) on any\n}\n",
+    )
+    .expect("write");
+    let out = netprove().arg("check").arg(root.join("snapshots/demo")).arg(&good).output().expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let bad = dir.join("bad.nps");
+    std::fs::write(&bad, "spec x {\n  title = \"t\"\n  severity = extreme\n  never internet -> pods() on tcp/70000\n}\n")
+        .expect("write");
+    let out = netprove().arg("check").arg(root.join("snapshots/demo")).arg(&bad).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.nps"), "{err}");
+    assert!(err.contains("70000") || err.contains("port"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

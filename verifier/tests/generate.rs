@@ -155,3 +155,29 @@ fn refuses_to_overwrite_without_force() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn cli_generates_then_refuses_then_forces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("snap");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_netprove"))
+            .args(["generate", "--scale", "1", "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let first = run(&[]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("pods 110 (100 application)  network policies 10"), "{stdout}");
+    let again = run(&[]);
+    assert_eq!(again.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("exists and is not empty (use --force to replace it)"), "{stderr}");
+    assert!(run(&["--force"]).status.success());
+    let inspect = std::process::Command::new(env!("CARGO_BIN_EXE_netprove")).arg("inspect").arg(&out).output().unwrap();
+    assert!(inspect.status.success());
+    assert!(String::from_utf8_lossy(&inspect.stdout).contains("no warnings"));
+}
