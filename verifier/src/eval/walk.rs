@@ -722,6 +722,7 @@ impl<'a> Evaluator<'a> {
             return Fate::Unknown("routing loop (more than 64 hops)".into());
         }
         let tgw = self.net.transit_gateways.get(&from.tgw_id);
+        w.hop(&from.tgw_id, "tgw", "forward", format!("enters from {} in {az}", from.id));
         let Some(rtb_id) = &from.association else {
             let why = format!("{} is associated with no transit gateway route table", from.id);
             w.hop(&from.id, "tgw", "deny", &why);
