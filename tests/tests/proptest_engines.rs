@@ -296,7 +296,7 @@ proptest! {
                     prop_assert_eq!(r.verdict, Verdict::Allowed, "z3 witness {:?} not allowed by trace: {:?}", w, r.reason);
                 }
                 SolveResult::Unsat => {
-                    for port in [lo, hi, lo / 2 + hi / 2] {
+                    for port in [lo, hi, lo + (hi - lo) / 2] {
                         for sport in [0u16, 1024, 50000, 65535] {
                             let q2 = Query { dport: port, sport, ..q.clone() };
                             let r = ev.trace(&q2);
