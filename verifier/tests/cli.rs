@@ -187,8 +187,11 @@ fn check_exit_codes() {
     let out = netprove().arg("check").arg(root.join("snapshots/demo")).arg(&good).output().expect("run");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     let bad = dir.join("bad.nps");
-    std::fs::write(&bad, "spec x {\n  title = \"t\"\n  severity = extreme\n  never internet -> pods() on tcp/70000\n}\n")
-        .expect("write");
+    std::fs::write(
+        &bad,
+        "spec x {\n  title = \"t\"\n  severity = extreme\n  never internet -> pods() on tcp/70000\n}\n",
+    )
+    .expect("write");
     let out = netprove().arg("check").arg(root.join("snapshots/demo")).arg(&bad).output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

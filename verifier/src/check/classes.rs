@@ -164,19 +164,19 @@ impl Atoms {
                 def.cidrs.iter().for_each(&mut add);
             }
         }
-        // Addresses with their own behaviour: public IPs and every ENI address.
+        // Public IPs of ENIs and NAT gateways behave unlike the internet
+        // around them. (Private ENI and pod addresses are not cut: they lie in
+        // VPC CIDRs, never in external ranges, and cutting them would make
+        // every pod its own class.)
         for ip in index.public_ips.keys() {
             add(&Ipv4Net::from(*ip));
         }
         for n in net.nat_gateways.values() {
             for a in &n.addresses {
-                for ip in a.public_ip.iter().chain(a.private_ip.iter()) {
+                for ip in a.public_ip.iter() {
                     add(&Ipv4Net::from(*ip));
                 }
             }
-        }
-        for ip in index.ip_owners.keys() {
-            add(&Ipv4Net::from(*ip));
         }
         // Suricata rule addresses are resolved per connection by the
         // firewall engine; their literal CIDRs are cut too.

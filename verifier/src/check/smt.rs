@@ -38,16 +38,22 @@ pub enum SolveResult {
     Unknown(String),
 }
 
-/// A solver session over the header fields (one per thread: z3's context is thread-local).
+/// A solver session over the header fields (one per thread: z3's context is
+/// thread-local). One z3 solver is reused with push/pop: creating solvers
+/// dominated small checks.
 pub struct Smt {
     vars: HashMap<Field, BV>,
-    timeout_ms: u32,
+    solver: Solver,
 }
 
 impl Smt {
     pub fn new(timeout_ms: u32) -> Self {
         let vars = Field::ALL.iter().map(|f| (*f, BV::new_const(f.name(), f.width()))).collect();
-        Smt { vars, timeout_ms }
+        let solver = Solver::new();
+        let mut p = Params::new();
+        p.set_u32("timeout", timeout_ms);
+        solver.set_params(&p);
+        Smt { vars, solver }
     }
 
     fn var(&self, f: Field) -> BV {
@@ -106,26 +112,29 @@ impl Smt {
             }
             _ => {}
         }
-        let s = Solver::new();
-        let mut p = Params::new();
-        p.set_u32("timeout", self.timeout_ms);
-        s.set_params(&p);
+        let s = &self.solver;
+        s.push();
         s.assert(self.lower(t));
-        match s.check() {
+        let result = match s.check() {
             SatResult::Unsat => SolveResult::Unsat,
             SatResult::Unknown => SolveResult::Unknown(s.get_reason_unknown().unwrap_or_else(|| "unknown".into())),
-            SatResult::Sat => {
-                let Some(m) = s.get_model() else { return SolveResult::Unknown("no model".into()) };
-                let get = |f: Field| -> u64 { m.eval(&self.var(f), true).and_then(|v| v.as_u64()).unwrap_or(0) };
-                SolveResult::Sat(Header {
-                    proto: get(Field::Proto) as u8,
-                    sport: get(Field::Sport) as u16,
-                    dport: get(Field::Dport) as u16,
-                    icmp_type: get(Field::IcmpType) as u8,
-                    icmp_code: get(Field::IcmpCode) as u8,
-                })
-            }
-        }
+            SatResult::Sat => match s.get_model() {
+                None => SolveResult::Unknown("no model".into()),
+                Some(m) => {
+                    let get = |f: Field| -> u64 { m.eval(&self.var(f), true).and_then(|v| v.as_u64()).unwrap_or(0) };
+                    SolveResult::Sat(Header {
+                        proto: get(Field::Proto) as u8,
+                        sport: get(Field::Sport) as u16,
+                        dport: get(Field::Dport) as u16,
+                        icmp_type: get(Field::IcmpType) as u8,
+                        icmp_code: get(Field::IcmpCode) as u8,
+                    })
+                }
+            },
+        };
+        // INVARIANT: every push is popped, so no query sees another's assertions.
+        s.pop(1);
+        result
     }
 }
 
