@@ -178,7 +178,10 @@ impl<'a> Checker<'a> {
                         (or(bad), or(doubt), Verdict::Allowed)
                     }
                 };
-                let want = settings.witnesses.max(1).saturating_sub(violations.len());
+                // One witness per class pair: several witnesses then show
+                // distinct sources and destinations, not the same flow on
+                // another port.
+                let want = settings.witnesses.max(1).saturating_sub(violations.len()).min(1);
                 let mut block = tt();
                 for _ in 0..want {
                     stats.solver_calls += 1;
