@@ -122,7 +122,7 @@ fn perm(r: &Rule) -> Value {
             v["ToPort"] = json!(PORTS[r.hi]);
         }
         "icmp" => {
-            v["FromPort"] = json!(if r.lo % 2 == 0 { -1 } else { 8 });
+            v["FromPort"] = json!(if r.lo.is_multiple_of(2) { -1 } else { 8 });
             v["ToPort"] = json!(-1);
         }
         _ => {}
@@ -254,7 +254,7 @@ fn snapshot(c: &Case) -> MemSource {
 fn endpoint(c: &Case, i: usize) -> String {
     if i < c.enis.len() {
         format!("eni-0a00000000000000{i}")
-    } else if i % 2 == 0 {
+    } else if i.is_multiple_of(2) {
         "203.0.113.7".into()
     } else {
         "198.51.100.9".into()

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod explain;
 pub mod generate;
 pub mod inspect;
 pub mod output;

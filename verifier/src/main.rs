@@ -74,6 +74,29 @@ enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Why can SRC reach DST (every path, the exact ports), or why not (every blocker and its fix).
+    Why {
+        /// Snapshot directory (`@demo` for the embedded demo).
+        snapshot: String,
+        /// An endpoint (as for trace) or a selector (as in specs, e.g. `pods(namespace: tenant-b)`).
+        src: String,
+        dst: String,
+        /// tcp, udp, icmp or a number (default: every protocol).
+        #[arg(long)]
+        proto: Option<String>,
+        /// A port or range `A-B` (default: every port).
+        #[arg(long)]
+        dport: Option<String>,
+        /// The client's source port.
+        #[arg(long, default_value_t = 50000)]
+        sport: u16,
+        #[arg(long, default_value_t = 4)]
+        max_paths: usize,
+        #[arg(long, default_value_t = 8)]
+        max_pairs: usize,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Prove or refute specs over every packet (exit 0: all pass; 1: a violation, unknown or error; 2: bad input).
     Check {
         /// Snapshot directory (`@demo` for the embedded demo).
@@ -147,6 +170,38 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Why { snapshot, src, dst, proto, dport, sport, max_paths, max_pairs, format } => {
+            let (_, snap) = match load(Some(&snapshot)) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            let side = |s: &str| netprove::explain::why::targets_of(&snap, s);
+            let (src_t, dst_t) = match (side(&src), side(&dst)) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let ports = match netprove::explain::why::ports_of(proto.as_deref(), dport.as_deref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let q = netprove::explain::WhyQuestion { src: src_t, dst: dst_t, ports, sport, max_paths, max_pairs };
+            let a = netprove::explain::why(&snap.network, &snap.index, &q);
+            let text = match format {
+                Format::Json => {
+                    let mut s = serde_json::to_string_pretty(&a).unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+                Format::Text => netprove::explain::why::render_text(&a),
+            };
+            emit(&text, None)
+        }
         Command::Check { snapshot, specs, format, output, witnesses, timeout, quiet } => {
             let (arg, snap) = match load(Some(&snapshot)) {
                 Ok(x) => x,
