@@ -7,6 +7,7 @@ pub mod explain;
 pub mod generate;
 pub mod inspect;
 pub mod output;
+pub mod shell;
 pub mod snapshot;
 pub mod spec;
 pub mod trace;

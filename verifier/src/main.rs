@@ -74,6 +74,11 @@ enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// An interactive session: load the snapshot once, then why, trace, check, inspect (Tab completes names).
+    Shell {
+        /// Snapshot directory (`@demo` for the embedded demo).
+        snapshot: String,
+    },
     /// Why can SRC reach DST (every path, the exact ports), or why not (every blocker and its fix).
     Why {
         /// Snapshot directory (`@demo` for the embedded demo).
@@ -170,6 +175,19 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Shell { snapshot } => {
+            let (arg, snap) = match load(Some(&snapshot)) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            match netprove::shell::run(&snap, &arg.describe()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Why { snapshot, src, dst, proto, dport, sport, max_paths, max_pairs, format } => {
             let (_, snap) = match load(Some(&snapshot)) {
                 Ok(x) => x,
