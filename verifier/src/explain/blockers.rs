@@ -136,7 +136,17 @@ fn describe(net: &Network, o: &Obligation, h: &Header) -> Blocker {
                             NpDirection::Ingress => np.ingress.is_some(),
                             NpDirection::Egress => np.egress.is_some(),
                         })
-                        .map(|np| format!("{}/{}", np.namespace, np.name))
+                        .map(|np| {
+                            // A policy that allows nothing this way (a default deny) comes first.
+                            let empty = match dir {
+                                NpDirection::Ingress => np.ingress.as_ref().is_some_and(Vec::is_empty),
+                                NpDirection::Egress => np.egress.as_ref().is_some_and(Vec::is_empty),
+                            };
+                            (!empty, format!("{}/{}", np.namespace, np.name))
+                        })
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .map(|(_, n)| n)
                         .collect()
                 })
                 .unwrap_or_default();

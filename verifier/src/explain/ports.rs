@@ -11,9 +11,9 @@ use crate::check::term::{Expr, Field, Term};
 fn cuts(t: &Term, protos: &mut BTreeSet<u32>, ports: &mut BTreeSet<u32>) {
     match t {
         Term::InRange(Expr::Field(Field::Proto), lo, hi) => {
+            // Protocol tests are equalities (a range would be listed by its ends).
             protos.insert(*lo);
             protos.insert(*hi);
-            protos.insert(hi + 1);
         }
         Term::InRange(Expr::Field(Field::Dport), lo, hi) => {
             ports.insert(*lo);
