@@ -164,8 +164,18 @@ fn summarize(pairs: &[PairAnswer], reachable: bool) -> String {
                 if p.paths.len() == 1 { "" } else { "s" }
             );
             if let Some(w) = p.paths.first().and_then(|a| a.witness.as_ref()) {
-                let rules: Vec<&str> =
-                    w.forward.iter().filter(|h| h.decision == "allow").filter_map(|h| h.rule.as_deref()).collect();
+                // The deciding rules: policies, security groups, firewall rules
+                // (NACL and route entries are listed in the path above).
+                let mut rules: Vec<&str> = w
+                    .forward
+                    .iter()
+                    .filter(|h| {
+                        h.decision == "allow" && matches!(h.kind, "network-policy" | "security-group" | "firewall")
+                    })
+                    .filter_map(|h| h.rule.as_deref())
+                    .filter(|r| !r.starts_with("policy default"))
+                    .collect();
+                rules.dedup();
                 if !rules.is_empty() {
                     let _ = write!(s, ", admitted by {}", rules.join(", "));
                 }
