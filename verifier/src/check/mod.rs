@@ -12,3 +12,4 @@ pub mod render;
 pub mod run;
 pub mod smt;
 pub mod term;
+pub mod witness;

@@ -13,6 +13,21 @@ pub fn json(r: &Report) -> String {
 }
 
 pub fn text(r: &Report, quiet: bool) -> String {
+    text_styled(r, quiet, false)
+}
+
+/// ANSI colours for a terminal: green proven, red violated, yellow unknown.
+fn paint(s: &str, code: &str, color: bool) -> String {
+    if color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// The terminal renderer: concise, coloured when `color` (a TTY), plain
+/// otherwise; a summary line at the end; `quiet` prints only failures.
+pub fn text_styled(r: &Report, quiet: bool, color: bool) -> String {
     let mut o = String::new();
     for res in &r.results {
         if quiet && res.passed {
@@ -25,7 +40,14 @@ pub fn text(r: &Report, quiet: bool) -> String {
             (Status::Unknown, _) => "UNKNOWN ",
             (Status::Error, _) => "ERROR   ",
         };
-        let _ = writeln!(o, "{mark} {} [{}] {}", res.id, res.severity, res.title);
+        let code = match (res.status, res.passed) {
+            (Status::Proven, _) => "32",
+            (Status::Violated, true) => "2",
+            (Status::Violated, false) => "1;31",
+            (Status::Unknown, _) => "33",
+            (Status::Error, _) => "1;35",
+        };
+        let _ = writeln!(o, "{} {} [{}] {}", paint(mark, code, color), res.id, res.severity, res.title);
         let _ = writeln!(o, "         at {}:{}", res.file, res.line);
         if let Some(i) = &res.instance {
             let _ = writeln!(o, "         for {i}");
@@ -65,16 +87,15 @@ pub fn text(r: &Report, quiet: bool) -> String {
         }
     }
     let s = &r.summary;
+    let verdict = if s.failed == 0 {
+        paint("PASS", "1;32", color)
+    } else {
+        paint(&format!("FAIL ({} failing)", s.failed), "1;31", color)
+    };
     let _ = writeln!(
         o,
-        "{} specs: {} proven, {} violated ({} expected), {} unknown, {} error; {}",
-        s.specs,
-        s.proven,
-        s.violated,
-        s.expected_violations,
-        s.unknown,
-        s.error,
-        if s.failed == 0 { "PASS".to_string() } else { format!("FAIL ({} failing)", s.failed) }
+        "{} specs: {} proven, {} violated ({} expected), {} unknown, {} error; {verdict}",
+        s.specs, s.proven, s.violated, s.expected_violations, s.unknown, s.error,
     );
     o
 }
