@@ -24,6 +24,21 @@ struct Cli {
 enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0 (check only).
+    Sarif,
+}
+
+impl Format {
+    /// Formats every command renders; the others are for `check` alone.
+    fn check_only(self, command: &str) -> Result<(), ExitCode> {
+        match self {
+            Format::Text | Format::Json => Ok(()),
+            Format::Sarif => {
+                eprintln!("error: `--format sarif` is supported by `netprove check` only, not by `netprove {command}`");
+                Err(ExitCode::from(2))
+            }
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -189,6 +204,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Why { snapshot, src, dst, proto, dport, sport, max_paths, max_pairs, format } => {
+            if let Err(code) = format.check_only("why") {
+                return code;
+            }
             let (_, snap) = match load(Some(&snapshot)) {
                 Ok(x) => x,
                 Err(code) => return code,
@@ -216,7 +234,7 @@ fn main() -> ExitCode {
                     s.push('\n');
                     s
                 }
-                Format::Text => netprove::explain::why::render_text(&a),
+                Format::Text | Format::Sarif => netprove::explain::why::render_text(&a),
             };
             emit(&text, None)
         }
@@ -246,6 +264,7 @@ fn main() -> ExitCode {
             let text = match format {
                 Format::Json => netprove::check::render::json(&report),
                 Format::Text => netprove::check::render::text(&report, quiet),
+                Format::Sarif => netprove::check::sarif::render(&report),
             };
             let code = netprove::check::run::exit_code(&report);
             match emit(&text, output.as_deref()) {
@@ -277,6 +296,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Inspect { snapshot, format, output } => {
+            if let Err(code) = format.check_only("inspect") {
+                return code;
+            }
             let arg = SnapshotArg::parse(snapshot.as_deref());
             let snap = match arg.load() {
                 Ok(s) => s,
@@ -293,7 +315,7 @@ fn main() -> ExitCode {
             };
             let report = netprove::inspect::build(&snap, &arg.describe());
             let text = match format {
-                Format::Text => netprove::inspect::render_text(&report),
+                Format::Text | Format::Sarif => netprove::inspect::render_text(&report),
                 Format::Json => netprove::inspect::render_json(&report),
             };
             emit(&text, output.as_deref())
@@ -313,6 +335,9 @@ fn main() -> ExitCode {
             format,
             output,
         } => {
+            if let Err(code) = format.check_only("trace") {
+                return code;
+            }
             let (_, snap) = match load(snapshot.as_deref()) {
                 Ok(x) => x,
                 Err(code) => return code,
@@ -356,7 +381,9 @@ fn main() -> ExitCode {
             }
             let text = match format {
                 Format::Json => netprove::trace::render_json(&results, flows.is_none()),
-                Format::Text => results.iter().map(netprove::trace::render_text).collect::<Vec<_>>().join("\n"),
+                Format::Text | Format::Sarif => {
+                    results.iter().map(netprove::trace::render_text).collect::<Vec<_>>().join("\n")
+                }
             };
             emit(&text, output.as_deref())
         }

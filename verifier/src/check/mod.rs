@@ -10,6 +10,7 @@ pub mod engine;
 pub mod lower;
 pub mod render;
 pub mod run;
+pub mod sarif;
 pub mod smt;
 pub mod term;
 pub mod witness;
