@@ -26,6 +26,8 @@ enum Format {
     Json,
     /// SARIF 2.1.0 (check only).
     Sarif,
+    /// One self-contained HTML report with witness diagrams (check only).
+    Html,
 }
 
 impl Format {
@@ -33,8 +35,11 @@ impl Format {
     fn check_only(self, command: &str) -> Result<(), ExitCode> {
         match self {
             Format::Text | Format::Json => Ok(()),
-            Format::Sarif => {
-                eprintln!("error: `--format sarif` is supported by `netprove check` only, not by `netprove {command}`");
+            Format::Sarif | Format::Html => {
+                let name = if matches!(self, Format::Sarif) { "sarif" } else { "html" };
+                eprintln!(
+                    "error: `--format {name}` is supported by `netprove check` only, not by `netprove {command}`"
+                );
                 Err(ExitCode::from(2))
             }
         }
@@ -124,10 +129,13 @@ enum Command {
         /// Spec files or directories (every `*.nps` below).
         #[arg(required = true)]
         specs: Vec<std::path::PathBuf>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        /// Output format (default text); repeatable: the i-th --output goes with the i-th --format,
+        /// and a format without an --output goes to standard output (at most one).
+        #[arg(long, value_enum)]
+        format: Vec<Format>,
+        /// Write the i-th --format to this file (atomically); repeatable.
         #[arg(long)]
-        output: Option<std::path::PathBuf>,
+        output: Vec<std::path::PathBuf>,
         /// Distinct witnesses per violated spec.
         #[arg(long, default_value_t = 1)]
         witnesses: usize,
@@ -234,11 +242,18 @@ fn main() -> ExitCode {
                     s.push('\n');
                     s
                 }
-                Format::Text | Format::Sarif => netprove::explain::why::render_text(&a),
+                Format::Text | Format::Sarif | Format::Html => netprove::explain::why::render_text(&a),
             };
             emit(&text, None)
         }
         Command::Check { snapshot, specs, format, output, witnesses, timeout, quiet } => {
+            let targets = match pair_outputs(&format, &output) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             let (arg, snap) = match load(Some(&snapshot)) {
                 Ok(x) => x,
                 Err(code) => return code,
@@ -261,16 +276,21 @@ fn main() -> ExitCode {
             let inputs = netprove::check::lower::lower(&snap.network, &set, &res);
             let settings = netprove::check::run::default_settings(witnesses, timeout);
             let report = netprove::check::run::run(&snap, &arg.describe(), &inputs, settings);
-            let text = match format {
-                Format::Json => netprove::check::render::json(&report),
-                Format::Text => netprove::check::render::text(&report, quiet),
-                Format::Sarif => netprove::check::sarif::render(&report),
-            };
             let code = netprove::check::run::exit_code(&report);
-            match emit(&text, output.as_deref()) {
-                c if c == ExitCode::SUCCESS => ExitCode::from(code),
-                c => c,
+            let mut result = ExitCode::from(code);
+            for (format, output) in targets {
+                let text = match format {
+                    Format::Json => netprove::check::render::json(&report),
+                    Format::Text => netprove::check::render::text(&report, quiet),
+                    Format::Sarif => netprove::check::sarif::render(&report),
+                    Format::Html => netprove::check::html::render(&report),
+                };
+                let c = emit(&text, output);
+                if c != ExitCode::SUCCESS {
+                    result = c;
+                }
             }
+            result
         }
         Command::Generate { scale, out, seed, pods, policies, security_groups, force } => {
             let settings = netprove::generate::Settings {
@@ -315,7 +335,7 @@ fn main() -> ExitCode {
             };
             let report = netprove::inspect::build(&snap, &arg.describe());
             let text = match format {
-                Format::Text | Format::Sarif => netprove::inspect::render_text(&report),
+                Format::Text | Format::Sarif | Format::Html => netprove::inspect::render_text(&report),
                 Format::Json => netprove::inspect::render_json(&report),
             };
             emit(&text, output.as_deref())
@@ -381,13 +401,41 @@ fn main() -> ExitCode {
             }
             let text = match format {
                 Format::Json => netprove::trace::render_json(&results, flows.is_none()),
-                Format::Text | Format::Sarif => {
+                Format::Text | Format::Sarif | Format::Html => {
                     results.iter().map(netprove::trace::render_text).collect::<Vec<_>>().join("\n")
                 }
             };
             emit(&text, output.as_deref())
         }
     }
+}
+
+/// Pairs `check`'s repeated `--format`/`--output`: the i-th output goes with
+/// the i-th format; formats past the last output go to standard output, of
+/// which there may be one. No `--format` means text.
+fn pair_outputs<'a>(
+    formats: &[Format],
+    outputs: &'a [std::path::PathBuf],
+) -> Result<Vec<(Format, Option<&'a std::path::Path>)>, String> {
+    let formats: Vec<Format> = if formats.is_empty() { vec![Format::Text] } else { formats.to_vec() };
+    if outputs.len() > formats.len() {
+        return Err(format!(
+            "{} --output given for {} --format: each --output needs its own --format",
+            outputs.len(),
+            formats.len()
+        ));
+    }
+    let stdout = formats.len() - outputs.len();
+    if stdout > 1 {
+        return Err(format!("{stdout} formats would go to standard output; give an --output for all but one --format"));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for o in outputs {
+        if !seen.insert(o.as_path()) {
+            return Err(format!("`{}` is given as --output twice", o.display()));
+        }
+    }
+    Ok(formats.into_iter().enumerate().map(|(i, f)| (f, outputs.get(i).map(|p| p.as_path()))).collect())
 }
 
 fn emit(text: &str, output: Option<&std::path::Path>) -> ExitCode {

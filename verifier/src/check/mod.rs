@@ -7,6 +7,7 @@
 pub mod classes;
 pub mod encode;
 pub mod engine;
+pub mod html;
 pub mod lower;
 pub mod render;
 pub mod run;
