@@ -2104,7 +2104,7 @@ def main():
             w.text(base + "securitygrouppolicies.yaml",
                    "".join("---\n" + to_yaml(d, sort_keys=False) for d in security_group_policies()))
 
-    toml = ['name = "demo"', ""]
+    toml = ['name = "demo"', "captured_at = 2026-11-20T09:00:00Z", ""]
     for cname, c in CLUSTERS.items():
         toml += [
             "[[cluster]]",

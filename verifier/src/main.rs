@@ -281,7 +281,13 @@ fn main() -> ExitCode {
             for (format, output) in targets {
                 let text = match format {
                     Format::Json => netprove::check::render::json(&report),
-                    Format::Text => netprove::check::render::text(&report, quiet),
+                    Format::Text => {
+                        // Colours only for a person at a terminal (and never with NO_COLOR set).
+                        let color = output.is_none()
+                            && std::io::IsTerminal::is_terminal(&std::io::stdout())
+                            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                        netprove::check::render::text_styled(&report, quiet, color)
+                    }
                     Format::Sarif => netprove::check::sarif::render(&report),
                     Format::Html => netprove::check::html::render(&report),
                 };

@@ -199,3 +199,50 @@ fn check_exit_codes() {
     assert!(err.contains("70000") || err.contains("port"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `check`'s terminal output: coloured on a TTY (a pty from util-linux
+/// `script`), plain through a pipe or with `NO_COLOR`; the summary line is
+/// last; `--quiet` prints the failing specs only.
+#[test]
+fn check_text_is_coloured_only_on_a_terminal() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let exe = env!("CARGO_BIN_EXE_netprove");
+    let args = format!("{exe} check {} {}", root.join("snapshots/demo").display(), root.join("specs/demo").display());
+    let tty = |env_no_color: bool| {
+        let mut c = Command::new("script");
+        c.args(["-qfec", &args, "/dev/null"]).stdin(std::process::Stdio::null());
+        if env_no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let out = c.output().expect("script (util-linux) runs check on a pty");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = tty(false);
+    assert!(coloured.contains("\x1b[1;31mVIOLATED\x1b[0m"), "no colour on a terminal:\n{coloured}");
+    assert!(coloured.contains("\x1b[32mPROVEN"), "{coloured}");
+    let plain_tty = tty(true);
+    assert!(!plain_tty.contains('\x1b'), "NO_COLOR is ignored:\n{plain_tty}");
+
+    let piped =
+        netprove().arg("check").arg(root.join("snapshots/demo")).arg(root.join("specs/demo")).output().expect("run");
+    let text = String::from_utf8_lossy(&piped.stdout);
+    assert!(!text.contains('\x1b'), "colour in a pipe:\n{text}");
+    let last = text.lines().last().unwrap_or("");
+    assert_eq!(last, "18 specs: 14 proven, 4 violated (1 expected), 0 unknown, 0 error; FAIL (3 failing)");
+    assert!(text.contains("PROVEN   orders-db-not-from-internet"), "{text}");
+
+    let quiet = netprove()
+        .arg("check")
+        .arg(root.join("snapshots/demo"))
+        .arg(root.join("specs/demo"))
+        .arg("--quiet")
+        .output()
+        .expect("run");
+    let q = String::from_utf8_lossy(&quiet.stdout);
+    let heads: Vec<&str> = q.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(heads.len(), 4, "quiet prints the 3 failing specs and the summary:\n{q}");
+    assert!(heads[..3].iter().all(|l| l.starts_with("VIOLATED")), "{q}");
+    assert_eq!(quiet.status.code(), Some(1));
+}

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use netprove::check::engine::{Stats, Status};
+use netprove::check::resources::{Referenced, ResourceInfo};
 use netprove::check::run::{Report, SnapshotInfo, SpecResult, Summary, ToolInfo, SCHEMA};
 use netprove::eval::result::FlowInfo;
 use netprove::eval::{Hop, TraceResult, Verdict};
+use netprove_models::model::{Warning, WarningKind};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -145,11 +147,13 @@ fn spec(id: &str, severity: &str, status: Status, expected: bool, witnesses: Vec
         tags: vec!["pci".into(), "tenancy".into()],
         file: "specs/x.nps".into(),
         line: 3,
+        statement: format!("never pods(app: {id}) -> rds(orders) on tcp/5432"),
         status,
         expected_violation: expected,
         passed: matches!(status, Status::Proven) || (status == Status::Violated && expected),
         reason: (status == Status::Unknown).then(|| "vacuous: `pods(app: nope)` matches nothing".into()),
         instance: None,
+        explanation: format!("Explanation of {id}: {status:?}."),
         witnesses,
         stats: Stats::default(),
     }
@@ -200,8 +204,30 @@ fn tiny_report() -> Report {
         snapshot: SnapshotInfo {
             name: "tiny".into(),
             source: "snapshots/tiny".into(),
+            captured_at: Some("2026-01-02T03:04:05Z".into()),
+            regions: vec!["111111111111/us-east-1".into()],
             accounts: vec![],
             clusters: vec![],
+        },
+        warnings: vec![Warning {
+            kind: WarningKind::Unsupported,
+            file: "aws/acls.json".into(),
+            line: Some(9),
+            resource: Some("acl-1/egress/rule 101".into()),
+            message: "IPv6 entry is not modelled (IPv4 only)".into(),
+        }],
+        referenced: Referenced {
+            resources: vec![ResourceInfo {
+                id: "sg-1".into(),
+                kind: "security-group",
+                account: Some("111111111111".into()),
+                region: Some("us-east-1".into()),
+                name: Some("eks-nodes".into()),
+                description: Some("EKS node group".into()),
+                tags: [("Owner".to_string(), "platform".to_string())].into_iter().collect(),
+                location: "aws/sgs.json:30".into(),
+            }],
+            rule_descriptions: [("sg-1/egress#0".to_string(), "all egress".to_string())].into_iter().collect(),
         },
         results,
         summary: Summary::default(),

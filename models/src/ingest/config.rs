@@ -8,6 +8,10 @@ use super::IngestError;
 pub struct SnapshotConfig {
     #[serde(default)]
     pub name: String,
+    /// When the snapshot was taken: a TOML date-time (`captured_at = 2026-11-20T09:00:00Z`).
+    /// Reports show it as the snapshot's time; they never read the clock.
+    #[serde(default)]
+    pub captured_at: Option<toml::value::Datetime>,
     #[serde(default, rename = "cluster")]
     pub clusters: Vec<ClusterConfig>,
 }

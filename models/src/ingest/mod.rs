@@ -139,7 +139,13 @@ pub fn load_snapshot(source: &dyn Source) -> Result<Snapshot, IngestErrors> {
         summaries.push(FileSummary { path: file.path.clone(), kinds });
     }
 
-    let mut network = Network { meta: SnapshotMeta { name: config.name.clone() }, ..Network::default() };
+    let mut network = Network {
+        meta: SnapshotMeta {
+            name: config.name.clone(),
+            captured_at: config.captured_at.as_ref().map(|t| t.to_string()),
+        },
+        ..Network::default()
+    };
     builder.finish(&mut network, &mut diags);
     k8s_builder.finish(&mut network, &mut diags);
     link::link(&mut network, &mut diags);

@@ -23,6 +23,8 @@ pub use warning::{Warning, WarningKind};
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SnapshotMeta {
     pub name: String,
+    /// `captured_at` from `snapshot.toml`, as RFC 3339 text.
+    pub captured_at: Option<String>,
 }
 
 /// Everything netprove knows about one estate: every AWS account and region and

@@ -143,6 +143,7 @@ pub fn lower(net: &Network, set: &SpecSet, res: &Resolution) -> Vec<SpecInput> {
                 expect_violated: spec.expect_violated,
                 file,
                 line,
+                statement: spec.property.to_string(),
                 instances,
                 vacuous,
             }

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod html;
 pub mod lower;
 pub mod render;
+pub mod resources;
 pub mod run;
 pub mod sarif;
 pub mod smt;

@@ -86,6 +86,15 @@ pub fn text_styled(r: &Report, quiet: bool, color: bool) -> String {
             }
         }
     }
+    if !quiet && !r.warnings.is_empty() {
+        let n = r.warnings.len();
+        let _ = writeln!(
+            o,
+            "{} the snapshot has {n} warning{} (unmodelled or suspicious input): `netprove inspect` lists them",
+            paint("note:", "36", color),
+            if n == 1 { "" } else { "s" }
+        );
+    }
     let s = &r.summary;
     let verdict = if s.failed == 0 {
         paint("PASS", "1;32", color)

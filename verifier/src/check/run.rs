@@ -8,7 +8,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::classes::Atoms;
-use super::engine::{Checker, Outcome, Property, Settings, Stats, Status};
+use netprove_models::model::Warning;
+
+use super::engine::{Checker, Kind, Outcome, Property, Settings, Stats, Status};
+use super::resources::{referenced, Referenced};
 use crate::eval::TraceResult;
 
 /// One spec, lowered to engine properties (several for `for each`).
@@ -23,6 +26,8 @@ pub struct SpecInput {
     /// Spec file and 1-based line of the spec.
     pub file: String,
     pub line: usize,
+    /// The property as spec-language text (canonical layout).
+    pub statement: String,
     /// `(instance label, property)`; the label names the `for each` binding.
     pub instances: Vec<(String, Property)>,
     /// A selector matched nothing: the spec must not look proven.
@@ -39,6 +44,8 @@ pub struct SpecResult {
     pub tags: Vec<String>,
     pub file: String,
     pub line: usize,
+    /// The property as spec-language text (canonical layout).
+    pub statement: String,
     pub status: Status,
     /// `expect = violated` was given.
     pub expected_violation: bool,
@@ -49,6 +56,8 @@ pub struct SpecResult {
     /// The `for each` instance the witnesses belong to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+    /// What the verdict means for this spec, in a sentence or two.
+    pub explanation: String,
     pub witnesses: Vec<TraceResult>,
     pub stats: Stats,
 }
@@ -68,7 +77,12 @@ pub struct Summary {
 pub struct SnapshotInfo {
     pub name: String,
     pub source: String,
+    /// `captured_at` from `snapshot.toml` (RFC 3339), when recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
     pub accounts: Vec<String>,
+    /// `account/region` pairs that hold resources, sorted.
+    pub regions: Vec<String>,
     pub clusters: Vec<String>,
 }
 
@@ -79,6 +93,12 @@ pub struct Report {
     pub snapshot: SnapshotInfo,
     pub results: Vec<SpecResult>,
     pub summary: Summary,
+    /// The snapshot's warnings (unsupported features, dangling references,
+    /// approximations made while ingesting), in the snapshot's order.
+    pub warnings: Vec<Warning>,
+    /// Resources and rule descriptions the witnesses reference.
+    #[serde(flatten)]
+    pub referenced: Referenced,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,6 +144,7 @@ fn combine(spec: &SpecInput, outcomes: Vec<(String, Outcome)>) -> SpecResult {
     if status == Status::Proven && spec.expect_violated {
         reason = Some("expected to be violated, but it holds: the exception can be removed".into());
     }
+    let explanation = explain(spec, status, &stats);
     SpecResult {
         id: spec.id.clone(),
         title: spec.title.clone(),
@@ -132,13 +153,62 @@ fn combine(spec: &SpecInput, outcomes: Vec<(String, Outcome)>) -> SpecResult {
         tags: spec.tags.clone(),
         file: spec.file.clone(),
         line: spec.line,
+        statement: spec.statement.clone(),
         status,
         expected_violation: spec.expect_violated,
         passed,
         reason,
         instance,
+        explanation,
         witnesses,
         stats,
+    }
+}
+
+/// One or two sentences on what the verdict means: the claim, and how it was
+/// established (a proof over every packet, or a replayed witness).
+fn explain(spec: &SpecInput, status: Status, stats: &Stats) -> String {
+    let kind = spec.instances.first().map(|(_, p)| &p.kind);
+    let n = spec.instances.len();
+    let each = if n > 1 { format!(" in each of its {n} `for each` instances") } else { String::new() };
+    let scope = format!(
+        "{} source and {} destination address classes, {} class pairs, {} paths, {} solver calls",
+        stats.source_classes, stats.destination_classes, stats.class_pairs, stats.paths, stats.solver_calls
+    );
+    match (status, kind) {
+        (Status::Proven, Some(Kind::Never)) => format!(
+            "Proven{each}: no packet from the sources opens a connection to the destinations on these ports; \
+             for every header the request or its reply is dropped. The solver found no counterexample over {scope}."
+        ),
+        (Status::Proven, Some(Kind::Always)) => format!(
+            "Proven{each}: every source opens a connection to every destination on every port in scope, \
+             request delivered and reply returned. The solver found no dropped packet over {scope}."
+        ),
+        (Status::Proven, Some(Kind::Only { .. })) => format!(
+            "Proven{each}: every connection from the sources to the destinations that is allowed at all \
+             passes the waypoint. The solver found no bypass over {scope}."
+        ),
+        (Status::Proven, None) => "Proven: the spec has no instance to check.".into(),
+        (Status::Violated, k) => {
+            let what = match k {
+                Some(Kind::Always) => "a packet in scope that is dropped",
+                Some(Kind::Only { .. }) => "an allowed connection that bypasses the waypoint",
+                _ => "a connection that is allowed",
+            };
+            let tail = if spec.expect_violated {
+                " The violation is expected (`expect = violated`), so it passes the gate."
+            } else {
+                ""
+            };
+            format!(
+                "Refuted: the witness is {what}, found by the solver and replayed hop by hop through the \
+                 concrete evaluator; each hop names the rule that decided it.{tail}"
+            )
+        }
+        (Status::Unknown, _) => "Unknown: the model could not decide this spec (see the reason); \
+             it does not pass the gate."
+            .into(),
+        (Status::Error, _) => "Error: checking failed (see the reason); it does not pass the gate.".into(),
     }
 }
 
@@ -192,12 +262,32 @@ pub fn run(snap: &Snapshot, source: &str, specs: &[SpecInput], settings: Setting
         snapshot: SnapshotInfo {
             name: snap.network.meta.name.clone(),
             source: source.to_string(),
+            captured_at: snap.network.meta.captured_at.clone(),
             accounts,
+            regions: regions(&snap.network),
             clusters: snap.network.clusters.keys().cloned().collect(),
         },
+        referenced: referenced(&snap.network, results.iter().flat_map(|r| &r.witnesses)),
         results,
         summary,
+        warnings: snap.warnings.clone(),
     }
+}
+
+/// `account/region` of every VPC, ENI, transit gateway and firewall, sorted.
+fn regions(net: &netprove_models::model::Network) -> Vec<String> {
+    let scopes = net
+        .vpcs
+        .values()
+        .map(|v| &v.scope)
+        .chain(net.enis.values().map(|e| &e.scope))
+        .chain(net.transit_gateways.values().map(|t| &t.scope))
+        .chain(net.firewalls.values().map(|f| &f.scope));
+    let set: std::collections::BTreeSet<String> = scopes
+        .filter(|s| !s.account.is_empty() || !s.region.is_empty())
+        .map(|s| format!("{}/{}", s.account, s.region))
+        .collect();
+    set.into_iter().collect()
 }
 
 /// 0: everything passed; 1: a violation (not expected), an unknown or an error.

@@ -39,6 +39,7 @@ struct SarifLog<'a> {
 #[derive(Serialize)]
 struct Run<'a> {
     tool: Tool,
+    invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
     properties: RunProperties<'a>,
 }
@@ -48,6 +49,30 @@ struct RunProperties<'a> {
     snapshot: &'a str,
     #[serde(rename = "snapshotSource")]
     snapshot_source: &'a str,
+}
+
+/// The snapshot's warnings (unsupported features, dangling references, …)
+/// travel as the invocation's tool execution notifications.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+    descriptor: Descriptor,
+}
+
+#[derive(Serialize)]
+struct Descriptor {
+    id: String,
 }
 
 #[derive(Serialize)]
@@ -216,6 +241,31 @@ fn build(report: &Report) -> SarifLog<'_> {
                     rules,
                 },
             },
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: report
+                    .warnings
+                    .iter()
+                    .map(|w| Notification {
+                        level: "warning",
+                        message: Text {
+                            text: match &w.resource {
+                                Some(r) => format!("{r}: {}", w.message),
+                                None => w.message.clone(),
+                            },
+                        },
+                        locations: vec![Location {
+                            id: None,
+                            physical_location: Some(physical(
+                                artifact_uri(&report.snapshot.source, &w.file),
+                                w.line.map(|l| l as usize).filter(|l| *l >= 1),
+                            )),
+                            message: None,
+                        }],
+                        descriptor: Descriptor { id: format!("snapshot/{}", w.kind.as_str()) },
+                    })
+                    .collect(),
+            }],
             results,
             properties: RunProperties { snapshot: &report.snapshot.name, snapshot_source: &report.snapshot.source },
         }],
