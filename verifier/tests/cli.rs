@@ -246,3 +246,60 @@ fn check_text_is_coloured_only_on_a_terminal() {
     assert!(heads[..3].iter().all(|l| l.starts_with("VIOLATED")), "{q}");
     assert_eq!(quiet.status.code(), Some(1));
 }
+
+/// `--format`/`--output` pairs: the i-th output takes the i-th format, one
+/// format may go to standard output, and every misuse exits 2 naming it.
+#[test]
+fn check_writes_several_formats_in_one_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (json, sarif, html) = (tmp.path().join("r.json"), tmp.path().join("r.sarif"), tmp.path().join("r.html"));
+    let out = netprove()
+        .arg("check")
+        .arg(root.join("snapshots/demo"))
+        .arg(root.join("specs/demo"))
+        .args(["--format", "json", "--output"])
+        .arg(&json)
+        .args(["--format", "sarif", "--output"])
+        .arg(&sarif)
+        .args(["--format", "html", "--output"])
+        .arg(&html)
+        .args(["--format", "text"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.ends_with("FAIL (3 failing)\n"), "text goes to stdout:\n{text}");
+    let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("json parses");
+    assert_eq!(j["schema"], "netprove.check/v1");
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).expect("sarif")).expect("sarif parses");
+    assert_eq!(s["version"], "2.1.0");
+    assert!(std::fs::read_to_string(&html).expect("html").starts_with("<!DOCTYPE html>"));
+
+    let misuse = |args: &[&str], needle: &str| {
+        let out = netprove()
+            .current_dir(tmp.path())
+            .arg("check")
+            .arg(root.join("snapshots/demo"))
+            .arg(root.join("specs/demo"))
+            .args(args)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?} printed a report");
+    };
+    misuse(&["--format", "json", "--format", "sarif"], "2 formats would go to standard output");
+    misuse(&["--format", "json", "--output", "a", "--output", "b"], "each --output needs its own --format");
+    misuse(
+        &["--format", "json", "--output", "a", "--format", "sarif", "--output", "a"],
+        "`a` is given as --output twice",
+    );
+    assert!(!tmp.path().join("a").exists(), "nothing written on a usage error");
+
+    let out =
+        netprove().args(["trace", "--from", "10.0.0.1", "--to", "10.0.0.2", "--format", "html"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("supported by `netprove check` only"));
+}
