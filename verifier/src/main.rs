@@ -145,6 +145,10 @@ enum Command {
         /// Print only failing specs (text format).
         #[arg(long)]
         quiet: bool,
+        /// An earlier `--format json` report (e.g. from the main branch): results are marked
+        /// new / unchanged / updated / fixed, and only new failures fail (exit 1).
+        #[arg(long)]
+        baseline: Option<std::path::PathBuf>,
     },
     /// Write a synthetic, real-shaped snapshot whose size grows with --scale (for benchmarks).
     Generate {
@@ -246,7 +250,7 @@ fn main() -> ExitCode {
             };
             emit(&text, None)
         }
-        Command::Check { snapshot, specs, format, output, witnesses, timeout, quiet } => {
+        Command::Check { snapshot, specs, format, output, witnesses, timeout, quiet, baseline } => {
             let targets = match pair_outputs(&format, &output) {
                 Ok(t) => t,
                 Err(e) => {
@@ -275,7 +279,18 @@ fn main() -> ExitCode {
             }
             let inputs = netprove::check::lower::lower(&snap.network, &set, &res);
             let settings = netprove::check::run::default_settings(witnesses, timeout);
-            let report = netprove::check::run::run(&snap, &arg.describe(), &inputs, settings);
+            // Read the baseline before the (long) check, so a bad path fails fast.
+            let base = match baseline.as_deref().map(read_baseline).transpose() {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut report = netprove::check::run::run(&snap, &arg.describe(), &inputs, settings);
+            if let Some(b) = &base {
+                netprove::check::baseline::apply(&mut report, b);
+            }
             let code = netprove::check::run::exit_code(&report);
             let mut result = ExitCode::from(code);
             for (format, output) in targets {
@@ -414,6 +429,11 @@ fn main() -> ExitCode {
             emit(&text, output.as_deref())
         }
     }
+}
+
+fn read_baseline(path: &std::path::Path) -> Result<netprove::check::baseline::Baseline, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline `{}`: {e}", path.display()))?;
+    netprove::check::baseline::Baseline::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
 /// Pairs `check`'s repeated `--format`/`--output`: the i-th output goes with

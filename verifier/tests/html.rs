@@ -54,6 +54,7 @@ fn spec(id: &str, severity: &str, status: Status, expected: bool, witnesses: Vec
         reason: (status == Status::Unknown).then(|| "vacuous: `pods(app: nope)` matches nothing".into()),
         instance: None,
         explanation: format!("Explanation of {id}: {status:?}."),
+        baseline_state: None,
         witnesses,
         stats: Stats::default(),
     }
@@ -132,8 +133,18 @@ fn tiny_report() -> Report {
             }],
             rule_descriptions: [("sg-1/egress#0".to_string(), "all egress".to_string())].into_iter().collect(),
         },
+        baseline: None,
         results,
-        summary: Summary { specs: 4, proven: 1, violated: 2, unknown: 1, error: 0, expected_violations: 1, failed: 2 },
+        summary: Summary {
+            specs: 4,
+            proven: 1,
+            violated: 2,
+            unknown: 1,
+            error: 0,
+            expected_violations: 1,
+            failed: 2,
+            new_failures: None,
+        },
     }
 }
 

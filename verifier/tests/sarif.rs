@@ -154,6 +154,7 @@ fn spec(id: &str, severity: &str, status: Status, expected: bool, witnesses: Vec
         reason: (status == Status::Unknown).then(|| "vacuous: `pods(app: nope)` matches nothing".into()),
         instance: None,
         explanation: format!("Explanation of {id}: {status:?}."),
+        baseline_state: None,
         witnesses,
         stats: Stats::default(),
     }
@@ -229,6 +230,7 @@ fn tiny_report() -> Report {
             }],
             rule_descriptions: [("sg-1/egress#0".to_string(), "all egress".to_string())].into_iter().collect(),
         },
+        baseline: None,
         results,
         summary: Summary::default(),
     }

@@ -119,6 +119,7 @@ nav.toc ol{padding-left:22px;columns:2;column-gap:28px}nav.toc li{break-inside:a
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff;vertical-align:middle}
 .st-proven{background:var(--proven)}.st-violated{background:var(--violated)}.st-expected{background:var(--expected)}
 .st-unknown{background:var(--unknown)}.st-error{background:var(--error)}
+.bl-new{background:var(--violated)}.bl-unchanged,.bl-updated{background:#6e7781}.bl-fixed{background:var(--proven)}
 .sev-critical{background:#82071e}.sev-high{background:#cf222e}.sev-medium{background:#bc4c00}.sev-low{background:#6e7781}.sev-info{background:#8c959f}
 section.spec{border:1px solid var(--line);border-left:6px solid var(--line);border-radius:6px;padding:12px 16px;margin:14px 0;break-inside:avoid-page}
 section.spec.proven{border-left-color:var(--proven)}section.spec.violated{border-left-color:var(--violated)}
@@ -171,10 +172,17 @@ fn header(o: &mut String, report: &Report, generated_at: Option<&str>) {
     let s = &report.summary;
     o.push_str("<header>\n");
     let _ = writeln!(o, "<h1>netprove check report: {}</h1>", esc(&report.snapshot.name));
-    if s.failed == 0 {
-        o.push_str("<div class=\"verdict pass\">PASS</div>\n");
-    } else {
-        let _ = writeln!(o, "<div class=\"verdict fail\">FAIL ({} failing)</div>", s.failed);
+    match s.new_failures {
+        Some(0) if s.failed > 0 => {
+            let _ = writeln!(o, "<div class=\"verdict pass\">PASS ({} known failing)</div>", s.failed);
+        }
+        Some(n) if n > 0 => {
+            let _ = writeln!(o, "<div class=\"verdict fail\">FAIL ({n} new failing)</div>");
+        }
+        _ if s.failed == 0 => o.push_str("<div class=\"verdict pass\">PASS</div>\n"),
+        _ => {
+            let _ = writeln!(o, "<div class=\"verdict fail\">FAIL ({} failing)</div>", s.failed);
+        }
     }
     o.push_str("<div class=\"counts\">\n");
     let counts: [(&str, &str, usize); 6] = [
@@ -201,6 +209,23 @@ fn header(o: &mut String, report: &Report, generated_at: Option<&str>) {
     let _ = writeln!(o, "<dt>Clusters</dt><dd class=\"mono\">{}</dd>", list(&snap.clusters));
     let _ = writeln!(o, "<dt>Tool</dt><dd>{} {}</dd>", esc(report.tool.name), esc(report.tool.version));
     let _ = writeln!(o, "<dt>Schema</dt><dd class=\"mono\">{}</dd>", esc(report.schema));
+    if let Some(b) = &report.baseline {
+        let ids = |v: &[String]| if v.is_empty() { String::new() } else { format!(" ({})", esc(&v.join(", "))) };
+        let _ = writeln!(
+            o,
+            "<dt>Baseline</dt><dd><span class=\"mono\">{}</span>: {} new{}, {} unchanged, {} updated{}, {} fixed{}, {} removed{}; only new failures fail</dd>",
+            esc(&b.file),
+            b.new.len(),
+            ids(&b.new),
+            b.unchanged.len(),
+            b.updated.len(),
+            ids(&b.updated),
+            b.fixed.len(),
+            ids(&b.fixed),
+            b.removed.len(),
+            ids(&b.removed)
+        );
+    }
     if let Some(t) = generated_at {
         let _ = writeln!(o, "<dt>Generated</dt><dd>{}</dd>", esc(t));
     }
@@ -258,6 +283,13 @@ fn spec_section(o: &mut String, i: usize, r: &SpecResult, refs: &Referenced) {
         severity_class(&r.severity),
         esc(&r.severity)
     );
+    if let Some(b) = r.baseline_state {
+        let _ = writeln!(
+            o,
+            "<p class=\"meta\"><span class=\"badge bl-{0}\">{0}</span> against the baseline</p>",
+            b.as_str()
+        );
+    }
     let _ = write!(o, "<p class=\"meta\"><span class=\"mono\">{}:{}</span>", esc(&r.file), r.line);
     if !r.tags.is_empty() {
         let _ = write!(o, " · tags: {}", esc(&r.tags.join(", ")));

@@ -4,6 +4,7 @@
 //! constraints over protocol, ports and ICMP fields, and solved with z3.
 //! Every witness is replayed through `eval` before it is reported.
 
+pub mod baseline;
 pub mod classes;
 pub mod encode;
 pub mod engine;

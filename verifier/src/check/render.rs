@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::baseline::BaselineState;
 use super::engine::Status;
 use super::run::Report;
 
@@ -47,7 +48,12 @@ pub fn text_styled(r: &Report, quiet: bool, color: bool) -> String {
             (Status::Unknown, _) => "33",
             (Status::Error, _) => "1;35",
         };
-        let _ = writeln!(o, "{} {} [{}] {}", paint(mark, code, color), res.id, res.severity, res.title);
+        let state = match res.baseline_state {
+            Some(b @ BaselineState::New) => format!(" {}", paint(&format!("({})", b.as_str()), "1;31", color)),
+            Some(b) => format!(" ({})", b.as_str()),
+            None => String::new(),
+        };
+        let _ = writeln!(o, "{} {} [{}] {}{state}", paint(mark, code, color), res.id, res.severity, res.title);
         let _ = writeln!(o, "         at {}:{}", res.file, res.line);
         if let Some(i) = &res.instance {
             let _ = writeln!(o, "         for {i}");
@@ -95,11 +101,25 @@ pub fn text_styled(r: &Report, quiet: bool, color: bool) -> String {
             if n == 1 { "" } else { "s" }
         );
     }
+    if let Some(b) = &r.baseline {
+        let removed = if b.removed.is_empty() { String::new() } else { format!(" ({})", b.removed.join(", ")) };
+        let _ = writeln!(
+            o,
+            "baseline {}: {} new, {} unchanged, {} updated, {} fixed, {} removed{removed}; only new failures fail",
+            b.file,
+            b.new.len(),
+            b.unchanged.len(),
+            b.updated.len(),
+            b.fixed.len(),
+            b.removed.len()
+        );
+    }
     let s = &r.summary;
-    let verdict = if s.failed == 0 {
-        paint("PASS", "1;32", color)
-    } else {
-        paint(&format!("FAIL ({} failing)", s.failed), "1;31", color)
+    let verdict = match s.new_failures {
+        Some(0) if s.failed > 0 => paint(&format!("PASS ({} known failing)", s.failed), "1;32", color),
+        Some(n) if n > 0 => paint(&format!("FAIL ({n} new failing)"), "1;31", color),
+        _ if s.failed == 0 => paint("PASS", "1;32", color),
+        _ => paint(&format!("FAIL ({} failing)", s.failed), "1;31", color),
     };
     let _ = writeln!(
         o,

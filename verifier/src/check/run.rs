@@ -7,6 +7,7 @@ use netprove_models::Snapshot;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::baseline::{BaselineState, BaselineSummary};
 use super::classes::Atoms;
 use netprove_models::model::Warning;
 
@@ -58,6 +59,9 @@ pub struct SpecResult {
     pub instance: Option<String>,
     /// What the verdict means for this spec, in a sentence or two.
     pub explanation: String,
+    /// Against `--baseline`: `new`, `unchanged`, `updated` (failing results) or `fixed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_state: Option<BaselineState>,
     pub witnesses: Vec<TraceResult>,
     pub stats: Stats,
 }
@@ -71,6 +75,9 @@ pub struct Summary {
     pub error: usize,
     pub expected_violations: usize,
     pub failed: usize,
+    /// With `--baseline`: failing results that were not failing in it (the gate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_failures: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +106,9 @@ pub struct Report {
     /// Resources and rule descriptions the witnesses reference.
     #[serde(flatten)]
     pub referenced: Referenced,
+    /// The comparison with `--baseline`, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,6 +170,7 @@ fn combine(spec: &SpecInput, outcomes: Vec<(String, Outcome)>) -> SpecResult {
         reason,
         instance,
         explanation,
+        baseline_state: None,
         witnesses,
         stats,
     }
@@ -271,6 +282,7 @@ pub fn run(snap: &Snapshot, source: &str, specs: &[SpecInput], settings: Setting
         results,
         summary,
         warnings: snap.warnings.clone(),
+        baseline: None,
     }
 }
 
@@ -291,7 +303,11 @@ fn regions(net: &netprove_models::model::Network) -> Vec<String> {
 }
 
 /// 0: everything passed; 1: a violation (not expected), an unknown or an error.
+/// With a baseline, only new failures fail: 1 iff `new_failures > 0`.
 pub fn exit_code(r: &Report) -> u8 {
+    if let Some(n) = r.summary.new_failures {
+        return u8::from(n > 0);
+    }
     if r.summary.failed == 0 {
         0
     } else {

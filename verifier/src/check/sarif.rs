@@ -49,6 +49,9 @@ struct RunProperties<'a> {
     snapshot: &'a str,
     #[serde(rename = "snapshotSource")]
     snapshot_source: &'a str,
+    /// The `--baseline` comparison (ids of new, unchanged, updated, fixed and removed specs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a super::baseline::BaselineSummary>,
 }
 
 /// The snapshot's warnings (unsupported features, dangling references, …)
@@ -141,6 +144,9 @@ struct SarifResult {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
+    /// With `--baseline`: `new`, `unchanged` or `updated`.
+    #[serde(rename = "baselineState", skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -267,7 +273,11 @@ fn build(report: &Report) -> SarifLog<'_> {
                     .collect(),
             }],
             results,
-            properties: RunProperties { snapshot: &report.snapshot.name, snapshot_source: &report.snapshot.source },
+            properties: RunProperties {
+                snapshot: &report.snapshot.name,
+                snapshot_source: &report.snapshot.source,
+                baseline: report.baseline.as_ref(),
+            },
         }],
     }
 }
@@ -469,6 +479,7 @@ fn result(r: &SpecResult, rule_index: usize, source: &str) -> SarifResult {
         code_flows,
         partial_fingerprints,
         suppressions,
+        baseline_state: r.baseline_state.filter(|b| *b != super::baseline::BaselineState::Fixed).map(|b| b.as_str()),
     }
 }
 
