@@ -1,0 +1,1 @@
+//! AWS collector (aws-sdk-ec2, aws-sdk-networkfirewall). Being built.

@@ -1,0 +1,1 @@
+//! Kubernetes collector (kube). Being built.
