@@ -240,6 +240,10 @@ fn render_cluster(out: &mut String, c: &Cluster) {
             s.prov.location()
         );
     }
+    for u in &c.unmodelled_policies {
+        let _ =
+            writeln!(out, "  unmodelled {} ({}) ({} {})", u.label(), u.api_version, u.prov.short(), u.prov.location());
+    }
     for (k, np) in &c.network_policies {
         let _ = writeln!(out, "  netpol {k} pods={} ({})", np.pod_selector, np.prov.location());
         for (dir, rules) in [("ingress", &np.ingress), ("egress", &np.egress)] {
@@ -620,7 +624,59 @@ fn unsupported_kinds_are_reported() {
         .filter(|w| w.kind == WarningKind::Unsupported && w.file == "k8s/c1/other.yaml")
         .map(|w| format!("{}: {}", w.resource.clone().unwrap_or_default(), w.message))
         .collect();
-    assert_eq!(unsupported.len(), 5, "{unsupported:#?}");
+    assert_eq!(unsupported.len(), 10, "{unsupported:#?}");
     assert!(unsupported.iter().any(|w| w.starts_with("c1/tenant-a/web: `Deployment`") && w.contains("Pod objects")));
-    assert!(unsupported.iter().any(|w| w.starts_with("c1/cluster-wide: `AdminNetworkPolicy`")));
+    assert!(unsupported
+        .iter()
+        .any(|w| w.starts_with("c1/cluster-wide: `AdminNetworkPolicy`") && w.contains("every pod of the cluster")));
+}
+
+/// Policies of kinds netprove does not model are kept on the cluster with
+/// their scope and provenance (the evaluator makes their pods' results
+/// unknown); PolicyEndpoints, derived from NetworkPolicies, are not.
+#[test]
+fn unmodelled_policies_are_recorded() {
+    let snap = load(&fixture("objects"));
+    let c = cluster(&snap, "c1");
+    let got: Vec<(String, Option<String>, String, String)> = c
+        .unmodelled_policies
+        .iter()
+        .map(|u| (u.kind.clone(), u.namespace.clone(), u.name.clone(), u.prov.location()))
+        .collect();
+    let want = [
+        ("CiliumNetworkPolicy", Some("tenant-a"), "l7", "k8s/c1/other.yaml:21"),
+        ("AdminNetworkPolicy", None, "cluster-wide", "k8s/c1/other.yaml:28"),
+        ("GlobalNetworkPolicy", None, "default.deny-egress", "k8s/c1/other.yaml:43"),
+        ("NetworkPolicy", Some("tenant-a"), "calico-ns", "k8s/c1/other.yaml:49"),
+        ("NetworkPolicy", Some("tenant-b"), "old", "k8s/c1/other.yaml:56"),
+        ("CiliumClusterwideNetworkPolicy", None, "host-fw", "k8s/c1/other.yaml:64"),
+    ]
+    .map(|(k, ns, n, at)| (k.to_string(), ns.map(str::to_string), n.to_string(), at.to_string()));
+    assert_eq!(got, want);
+    assert!(c.network_policies.is_empty(), "a foreign NetworkPolicy is not read as networking.k8s.io/v1");
+    assert!(snap.network.clusters.values().filter(|c| c.name != "c1").all(|c| c.unmodelled_policies.is_empty()));
+
+    // Scope: namespaced objects reach their namespace, cluster-scoped ones
+    // every pod; hostNetwork pods are never subjects.
+    let pod = |k: &str| c.pods.get(k).unwrap_or_else(|| panic!("no pod {k}"));
+    let names = |k: &str| -> Vec<String> { c.unmodelled_policies_for(pod(k)).iter().map(|u| u.label()).collect() };
+    assert_eq!(
+        names("tenant-a/web-6d4b-abcde"),
+        [
+            "CiliumNetworkPolicy tenant-a/l7",
+            "AdminNetworkPolicy cluster-wide",
+            "GlobalNetworkPolicy default.deny-egress",
+            "NetworkPolicy tenant-a/calico-ns",
+            "CiliumClusterwideNetworkPolicy host-fw"
+        ]
+    );
+    assert_eq!(
+        names("default/job-done"),
+        [
+            "AdminNetworkPolicy cluster-wide",
+            "GlobalNetworkPolicy default.deny-egress",
+            "CiliumClusterwideNetworkPolicy host-fw"
+        ]
+    );
+    assert!(names("kube-system/aws-node-x1").is_empty(), "hostNetwork pod");
 }

@@ -89,3 +89,94 @@ fn always_and_only_on_the_demo() {
     assert_eq!(out.status, Status::Violated, "{:?} {:?} {:?}", out.status, out.reason, out.stats);
     assert!(out.witnesses[0].forward.iter().any(|h| h.kind == "vpc-endpoint"), "{:?}", out.witnesses[0]);
 }
+
+/// The demo plus `extra` files, through ingestion.
+fn demo_with(extra: &[(&str, &str)]) -> netprove_models::Snapshot {
+    use netprove_models::ingest::{MemSource, Source};
+    let mut src = MemSource::new("demo+");
+    for f in netprove::snapshot::EmbeddedDemo.files().expect("demo files") {
+        src = src.with(f.path, f.text);
+    }
+    for (path, text) in extra {
+        src = src.with(*path, *text);
+    }
+    netprove_models::ingest::load_snapshot(&src).expect("demo+ loads")
+}
+
+const ANP: (&str, &str) = (
+    "k8s/prod-west/admin-policies.yaml",
+    "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: platform-allow\n\
+     spec:\n  priority: 5\n  subject:\n    namespaces: {}\n  ingress:\n  - action: Allow\n    from:\n    - namespaces: {}\n",
+);
+
+const CNP_TENANT_A: (&str, &str) = (
+    "k8s/prod-east/cilium.yaml",
+    "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: l7\n  namespace: tenant-a\n\
+     spec:\n  endpointSelector: {}\n",
+);
+
+/// A policy of a kind netprove does not model makes every result that depends
+/// on the NetworkPolicy decision of a pod it may apply to `unknown`, naming
+/// the policy; results decided by a definite drop elsewhere, or about pods
+/// out of its reach, stay proven.
+#[test]
+fn unmodelled_policies_make_dependent_results_unknown() {
+    // tenant-b (prod-east) never reaches tenant-c (prod-west): the only
+    // blocker is tenant-c/default-deny, which an ANP Allow would override.
+    let never_b_to_c = |snap: &netprove_models::Snapshot| Property {
+        kind: Kind::Never,
+        src: pods(snap, "prod-east", "tenant-b"),
+        dst: pods(snap, "prod-west", "tenant-c"),
+        ports: eq(Field::Proto, 6),
+    };
+    // tenant-c never reaches orders-db on 5432: also dropped by the firewall and the SG.
+    let never_c_to_db = |snap: &netprove_models::Snapshot| Property {
+        kind: Kind::Never,
+        src: pods(snap, "prod-west", "tenant-c"),
+        dst: eni("eni-0f940bf13101bdf96"),
+        ports: tcp(5432),
+    };
+    let always_checkout = |snap: &netprove_models::Snapshot| {
+        let mut checkout = pods(snap, "prod-east", "tenant-a");
+        checkout.pods.retain(|(_, k)| k.contains("checkout"));
+        Property { kind: Kind::Always, src: checkout, dst: eni("eni-0f940bf13101bdf96"), ports: tcp(5432) }
+    };
+    let run = |snap: &netprove_models::Snapshot, prop: &Property| {
+        let atoms = Atoms::build(&snap.network, &snap.index);
+        Checker::new(&snap.network, &snap.index, &atoms).check(prop, &Settings::default())
+    };
+
+    let demo = demo_with(&[]);
+    assert_eq!(run(&demo, &never_b_to_c(&demo)).status, Status::Proven);
+    assert_eq!(run(&demo, &never_c_to_db(&demo)).status, Status::Proven);
+    assert_eq!(run(&demo, &always_checkout(&demo)).status, Status::Proven);
+
+    // A cluster-scoped AdminNetworkPolicy in prod-west.
+    let anp = demo_with(&[ANP]);
+    assert_eq!(anp.network.clusters["prod-west"].unmodelled_policies.len(), 1);
+    let out = run(&anp, &never_b_to_c(&anp));
+    assert_eq!(out.status, Status::Unknown, "{out:?}");
+    let reason = out.reason.clone().unwrap_or_default();
+    assert!(
+        reason.contains("AdminNetworkPolicy platform-allow") && reason.contains("k8s/prod-west/admin-policies.yaml"),
+        "{reason}"
+    );
+    assert_eq!(out.witnesses.len(), 1);
+    assert_eq!(out.witnesses[0].verdict, Verdict::Unknown);
+    assert!(out.witnesses[0]
+        .forward
+        .iter()
+        .any(|h| h.kind == "network-policy" && h.decision == "unknown" && h.node.contains("platform-allow")));
+    let out = run(&anp, &never_c_to_db(&anp));
+    assert_eq!(out.status, Status::Proven, "a definite drop elsewhere still proves `never`: {out:?}");
+    // prod-east is out of its reach.
+    assert_eq!(run(&anp, &always_checkout(&anp)).status, Status::Proven);
+
+    // A namespaced CiliumNetworkPolicy in prod-east/tenant-a: `always` from
+    // its pods is unknown, flows of other namespaces stay proven.
+    let cnp = demo_with(&[CNP_TENANT_A]);
+    let out = run(&cnp, &always_checkout(&cnp));
+    assert_eq!(out.status, Status::Unknown, "{out:?}");
+    assert!(out.reason.as_deref().unwrap_or_default().contains("CiliumNetworkPolicy tenant-a/l7"), "{out:?}");
+    assert_eq!(run(&cnp, &never_b_to_c(&cnp)).status, Status::Proven);
+}

@@ -6,8 +6,11 @@
 //! random NACL per subnet, 2-4 ENIs with 1-2 random security groups each
 //! (CIDR and group-reference rules over tcp/udp/icmp/-1/47 with random port
 //! ranges), an optional public IP and internet gateway, an optional route
-//! to the peer. For each snapshot, random flows between ENIs and an external
-//! address are checked three ways:
+//! to the peer, and optionally an EKS cluster (pods on secondary IPs of the
+//! ENIs in two namespaces, random NetworkPolicies, random enforcement, and
+//! sometimes a policy of a kind netprove does not model). For each snapshot,
+//! random flows between ENIs, pods and an external address are checked
+//! three ways:
 //! 1. the constraint encoding, evaluated at the flow's header, equals `trace`;
 //! 2. z3, asked for an allowed header in a random port window, returns one
 //!    only if `trace` allows that header;
@@ -69,6 +72,30 @@ fn rule() -> impl Strategy<Value = Rule> {
         })
 }
 
+/// An EKS cluster in VPC a: pods on secondary IPs of the ENIs.
+#[derive(Debug, Clone)]
+struct K8s {
+    enforced: bool,
+    /// Per pod: the ENI it sits on, its namespace (`a` or `b`).
+    pods: Vec<(usize, usize)>,
+    /// Per namespace: 0 no policy, 1 default-deny ingress, 2 ingress allow
+    /// tcp port from an ipBlock, 3 egress allow tcp port to an ipBlock;
+    /// with the port and CIDR indices.
+    policies: Vec<(usize, usize, usize)>,
+    /// 0 none, 1 a CiliumNetworkPolicy in namespace `a`, 2 a cluster-scoped AdminNetworkPolicy.
+    unmodelled: usize,
+}
+
+fn k8s() -> impl Strategy<Value = K8s> {
+    (
+        proptest::bool::weighted(0.8),
+        proptest::collection::vec((0..4usize, 0..2usize), 1..=2),
+        proptest::collection::vec((0..4usize, 0..PORTS.len(), 0..CIDRS.len()), 2),
+        prop_oneof![3 => Just(0usize), 1 => Just(1usize), 1 => Just(2usize)],
+    )
+        .prop_map(|(enforced, pods, policies, unmodelled)| K8s { enforced, pods, policies, unmodelled })
+}
+
 #[derive(Debug, Clone)]
 struct Case {
     nacl: Vec<Vec<Rule>>,
@@ -79,6 +106,7 @@ struct Case {
     flows: Vec<(usize, usize, usize, usize, usize, usize, usize)>,
     /// Per group: add an allow-all egress rule / an allow-all ingress rule from 10.0.0.0/8 and the internet.
     open: Vec<(bool, bool)>,
+    k8s: Option<K8s>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -96,12 +124,85 @@ fn case() -> impl Strategy<Value = Case> {
         any::<bool>(),
         any::<bool>(),
         proptest::collection::vec(
-            (0..6usize, 0..6usize, 0..PROTOS.len(), 0..PORTS.len(), 0..PORTS.len(), 0..PORTS.len(), 0..PORTS.len()),
+            (0..8usize, 0..8usize, 0..PROTOS.len(), 0..PORTS.len(), 0..PORTS.len(), 0..PORTS.len(), 0..PORTS.len()),
             s.flows_per_case,
         ),
         proptest::collection::vec((proptest::bool::weighted(0.7), proptest::bool::weighted(0.5)), 2),
+        proptest::option::weighted(0.5, k8s()),
     )
-        .prop_map(|(nacl, sgs, enis, igw, peer, flows, open)| Case { nacl, sgs, enis, igw, peer, flows, open })
+        .prop_map(|(nacl, sgs, enis, igw, peer, flows, open, k8s)| Case {
+            nacl,
+            sgs,
+            enis,
+            igw,
+            peer,
+            flows,
+            open,
+            k8s,
+        })
+}
+
+/// The pods that exist: `(name, namespace, ip, eni)`; a pod needs an ENI of VPC a.
+fn pods(c: &Case) -> Vec<(String, &'static str, String, usize)> {
+    let Some(k) = &c.k8s else { return Vec::new() };
+    k.pods
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(eni, ns))| {
+            let (subnet, _, _) = c.enis.get(eni)?;
+            (*subnet < 2).then(|| (format!("p{i}"), ["a", "b"][ns], format!("10.0.{}.{}", subnet + 1, 100 + i), eni))
+        })
+        .collect()
+}
+
+/// NetworkPolicy ports must be 1-65535.
+fn np_port(p: usize) -> u16 {
+    PORTS[p].max(1)
+}
+
+/// The cluster's files: `snapshot.toml` and `k8s/c1/*`.
+fn cluster_files(c: &Case, k: &K8s) -> Vec<(String, String)> {
+    let toml = format!(
+        "name = \"prop\"\n\n[[cluster]]\nname = \"c1\"\nvpc = \"vpc-0a000000000000000\"\nexternal_snat = true\nnetwork_policy_enforcement = {}\n",
+        k.enforced
+    );
+    let pods: Vec<Value> = pods(c)
+        .into_iter()
+        .map(|(name, ns, ip, _)| {
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": ns, "labels": {"app": name}},
+                   "spec": {"containers": [{"name": "c", "image": "x", "ports": [{"containerPort": 443}]}]},
+                   "status": {"phase": "Running", "podIP": ip}})
+        })
+        .collect();
+    let mut policies = Vec::new();
+    for (ns, &(kind, port, cidr)) in ["a", "b"].iter().zip(&k.policies) {
+        let rule = |peer: &str| json!([{peer: [{"ipBlock": {"cidr": CIDRS[cidr]}}], "ports": [{"protocol": "TCP", "port": np_port(port)}]}]);
+        let spec = match kind {
+            1 => json!({"podSelector": {}, "policyTypes": ["Ingress"]}),
+            2 => json!({"podSelector": {}, "policyTypes": ["Ingress"], "ingress": rule("from")}),
+            3 => json!({"podSelector": {}, "policyTypes": ["Egress"], "egress": rule("to")}),
+            _ => continue,
+        };
+        policies.push(json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                             "metadata": {"name": "np", "namespace": ns}, "spec": spec}));
+    }
+    match k.unmodelled {
+        1 => policies.push(json!({"apiVersion": "cilium.io/v2", "kind": "CiliumNetworkPolicy",
+                                  "metadata": {"name": "cnp", "namespace": "a"}, "spec": {"endpointSelector": {}}})),
+        2 => {
+            policies.push(json!({"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy",
+                                  "metadata": {"name": "anp"}, "spec": {"priority": 1, "subject": {"namespaces": {}}}}))
+        }
+        _ => {}
+    }
+    vec![
+        ("snapshot.toml".to_string(), toml),
+        ("k8s/c1/pods.json".to_string(), json!({"apiVersion": "v1", "kind": "List", "items": pods}).to_string()),
+        (
+            "k8s/c1/policies.json".to_string(),
+            json!({"apiVersion": "v1", "kind": "List", "items": policies}).to_string(),
+        ),
+    ]
 }
 
 fn proto_num(p: &str) -> &str {
@@ -207,12 +308,16 @@ fn snapshot(c: &Case) -> MemSource {
             if *public && *subnet < 2 {
                 p["Association"] = json!({"PublicIp": format!("192.0.2.{}", 10 + i)});
             }
+            let mut ips = vec![p];
+            for (_, _, pod_ip, _) in pods(c).into_iter().filter(|x| x.3 == i) {
+                ips.push(json!({"PrivateIpAddress": pod_ip, "Primary": false}));
+            }
             let mut groups: Vec<usize> = groups.clone();
             groups.sort_unstable();
             groups.dedup();
             json!({"NetworkInterfaceId": format!("eni-0a00000000000000{i}"), "SubnetId": format!("subnet-0a00000000000000{subnet}"),
                    "VpcId": if *subnet < 2 { "vpc-0a000000000000000" } else { "vpc-0b000000000000000" }, "InterfaceType": "interface",
-                   "PrivateIpAddresses": [p], "Groups": groups.iter().map(|g| json!({"GroupId": format!("sg-0a00000000000000{g}")})).collect::<Vec<_>>()})
+                   "PrivateIpAddresses": ips, "Groups": groups.iter().map(|g| json!({"GroupId": format!("sg-0a00000000000000{g}")})).collect::<Vec<_>>()})
         })
         .collect();
     let mut routes_a = vec![json!({"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"})];
@@ -243,6 +348,11 @@ fn snapshot(c: &Case) -> MemSource {
             json!({"InternetGateways": [{"InternetGatewayId": "igw-0a000000000000000", "Attachments": [{"VpcId": "vpc-0a000000000000000", "State": "available"}]}]}).to_string(),
         );
     }
+    if let Some(k) = &c.k8s {
+        for (path, text) in cluster_files(c, k) {
+            m = m.with(path, text);
+        }
+    }
     if c.peer {
         m = m.with(format!("{a}/pcx.json"), json!({"VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-0a000000000000000",
             "RequesterVpcInfo": {"VpcId": "vpc-0a000000000000000", "CidrBlock": "10.0.0.0/16"},
@@ -251,9 +361,13 @@ fn snapshot(c: &Case) -> MemSource {
     m
 }
 
+/// Endpoint `i`: an ENI, then a pod, then an external address.
 fn endpoint(c: &Case, i: usize) -> String {
+    let pods = pods(c);
     if i < c.enis.len() {
         format!("eni-0a00000000000000{i}")
+    } else if let Some((name, ns, _, _)) = pods.get(i - c.enis.len()) {
+        format!("pod:c1/{ns}/{name}")
     } else if i.is_multiple_of(2) {
         "203.0.113.7".into()
     } else {
@@ -272,7 +386,8 @@ proptest! {
         let smt = Smt::new(10_000);
         for &(s, d, p, sp, dp, wlo, whi) in &c.flows {
             let (from_s, to_s) = (endpoint(&c, s), endpoint(&c, d));
-            if from_s == to_s || (s >= c.enis.len() && d >= c.enis.len()) {
+            let external = |x: &str| !x.starts_with("eni-") && !x.starts_with("pod:");
+            if from_s == to_s || (external(&from_s) && external(&to_s)) {
                 continue;
             }
             let from = resolve(&snap.network, &snap.index, &from_s).expect("from");

@@ -96,3 +96,58 @@ fn trace_scenarios() {
     assert!(dirs.len() >= 60, "only {} scenarios", dirs.len());
     assert!(failures.is_empty(), "{} of {flows} flows disagree:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// In the scenarios about policy kinds netprove does not model (086-089),
+/// every `unknown` verdict names such a policy with its file and line, in the
+/// reason and on an `unknown` network-policy hop.
+#[test]
+fn unmodelled_policy_verdicts_name_the_policy() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/trace");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().contains("-unmodelled-")))
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 4, "{dirs:?}");
+    let mut unknown = 0;
+    for dir in &dirs {
+        let snap = load_snapshot(&DirSource::new(dir)).expect("loads");
+        let policies: Vec<(String, String)> = snap
+            .network
+            .clusters
+            .values()
+            .flat_map(|c| c.unmodelled_policies.iter().map(|u| (u.label(), u.prov.location())))
+            .collect();
+        assert!(!policies.is_empty(), "{}: no unmodelled policy recorded", dir.display());
+        let ev = Evaluator::new(&snap.network, &snap.index);
+        let text = std::fs::read_to_string(dir.join("flows.jsonl")).expect("flows");
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let spec: FlowSpec = serde_json::from_str(line).expect("flow");
+            let r = netprove::trace::run(&ev, &snap, &spec).expect("trace");
+            if r.verdict != netprove::eval::Verdict::Unknown {
+                continue;
+            }
+            unknown += 1;
+            let reason = r.reason.clone().unwrap_or_default();
+            assert!(
+                policies.iter().any(|(label, at)| reason.contains(&format!("{label} ({at})"))),
+                "{}: {} -> {}: reason names no unmodelled policy: {reason}",
+                dir.display(),
+                spec.from,
+                spec.to
+            );
+            assert!(
+                r.forward.iter().any(|h| h.kind == "network-policy"
+                    && h.decision == "unknown"
+                    && policies.iter().any(
+                        |(label, at)| h.node.contains(label.as_str()) && h.location.as_deref() == Some(at.as_str())
+                    )),
+                "{}: no unknown network-policy hop naming the policy: {:?}",
+                dir.display(),
+                r.forward
+            );
+        }
+    }
+    assert!(unknown >= 6, "{unknown} unknown flows");
+}

@@ -160,6 +160,11 @@ fn why_questions() {
                 failures.push(format!("{tag}: blocker `{want}` not listed; got {keys:?}"));
             }
         }
+        if let Some(want) = v["unknown"].as_bool() {
+            if a.unknown != want || a.summary.starts_with("Unknown:") != want {
+                failures.push(format!("{tag}: unknown {} expected {want}: {}", a.unknown, a.summary));
+            }
+        }
         if v["reply_only"].as_bool() == Some(true) && !a.summary.contains("only the reply is dropped") {
             failures.push(format!("{tag}: not reported as a reply-only failure: {}", a.summary));
         }

@@ -1848,6 +1848,11 @@ def nfw_geoip():
     return s
 
 
+# 086-089: policy kinds netprove does not model (tests/tools/scenarios_unmodelled.py).
+from scenarios_unmodelled import register as register_unmodelled  # noqa: E402
+register_unmodelled(scenario, eks, cite)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: gen_trace_scenarios.py OUTPUT_DIR")
@@ -1887,6 +1892,11 @@ JUDGEMENT_CALLS = [
     "TGW flow without appliance mode) are `denied` without `blocked_by` (021, 043).",
     "Internet -> a private IP with no public mapping is `denied` without `blocked_by` (024, 028).",
     "A hostNetwork pod is the node IP: NetworkPolicy pod selectors neither select it nor match it as a peer (080).",
+    "A policy of a kind netprove does not model (AdminNetworkPolicy, Cilium, Calico, ApplicationNetworkPolicy, a "
+    "NetworkPolicy of another API group) makes the NetworkPolicy decision of every pod it may apply to `unknown` "
+    "(its namespace, or the whole cluster when cluster-scoped; never hostNetwork pods), also with "
+    "`network_policy_enforcement = false`, since those kinds are enforced by their own engines; a definite drop "
+    "elsewhere is still `denied`; PolicyEndpoints, derived from NetworkPolicies, change nothing (086-089).",
 ]
 
 
@@ -1905,7 +1915,8 @@ def write_readme(root, built, counts):
         "Verdicts: `allowed` = the request is delivered and the reply gets back; `denied` = some hop drops the",
         "request or the reply (`blocked_by` = the resource that drops it, when unambiguous); `unknown` = the",
         "outcome depends on something netprove approximates (uninterpreted Suricata keywords, app-layer",
-        "fields the flow does not give, NAT source-port choice vs a partial NACL range, appliances).",
+        "fields the flow does not give, NAT source-port choice vs a partial NACL range, appliances, policy",
+        "kinds netprove does not model).",
         "",
         "Totals: %d scenarios, %d flows (%s)." % (len(built), sum(counts.values()),
                                                  ", ".join("%d %s" % (v, k) for k, v in counts.items())),

@@ -37,8 +37,16 @@ pub const AWS_KINDS: &[&str] = &[
     "rule_groups",
 ];
 
-pub const K8S_KINDS: &[&str] =
-    &["namespaces", "pods", "host_network_pods", "nodes", "services", "network_policies", "security_group_policies"];
+pub const K8S_KINDS: &[&str] = &[
+    "namespaces",
+    "pods",
+    "host_network_pods",
+    "nodes",
+    "services",
+    "network_policies",
+    "security_group_policies",
+    "unmodelled_policies",
+];
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -173,6 +181,7 @@ pub fn build(snap: &Snapshot, source: &str) -> Report {
                 ("services", c.services.len()),
                 ("network_policies", c.network_policies.len()),
                 ("security_group_policies", c.security_group_policies.len()),
+                ("unmodelled_policies", c.unmodelled_policies.len()),
             ]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))

@@ -342,6 +342,9 @@ pub fn dump(net: &Network) -> String {
         for s in c.security_group_policies.values() {
             let _ = writeln!(o, "  sgp {}/{} groups {}{}", s.namespace, s.name, s.group_ids.join(","), at(&s.prov));
         }
+        for u in &c.unmodelled_policies {
+            let _ = writeln!(o, "  unmodelled {} ({}){}", u.label(), u.api_version, at(&u.prov));
+        }
     }
     o
 }

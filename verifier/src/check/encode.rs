@@ -274,6 +274,10 @@ impl<'a> Encoder<'a> {
     ) -> Tri {
         let Some(c) = self.net.clusters.get(cluster) else { return Tri::unknown_all() };
         let Some(pod) = c.pods.get(pod_key) else { return Tri::unknown_all() };
+        // Policies netprove does not model decide too, enforced or not.
+        if !c.unmodelled_policies_for(pod).is_empty() {
+            return Tri::unknown_all();
+        }
         if !c.network_policy_enforcement || pod.host_network {
             return Tri::allow_all();
         }

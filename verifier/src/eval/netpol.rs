@@ -10,11 +10,18 @@
 //! `except`. Named ports resolve on the destination pod, protocol included.
 //! A rule with `ports` admits only those protocols. hostNetwork pods are
 //! never selected and match no pod selector: they are node traffic.
+//!
+//! A pod that a policy of a kind netprove does not model may apply to
+//! (AdminNetworkPolicy, Cilium, Calico, …: `Cluster::unmodelled_policies`)
+//! gets [`NpVerdict::Unmodelled`] in both directions, whatever the
+//! NetworkPolicies say and whether or not NetworkPolicy is enforced: those
+//! kinds are enforced by their own engines, and can allow what a
+//! NetworkPolicy denies (an ANP `Allow`) or deny what it allows.
 
 use std::net::Ipv4Addr;
 
 use netprove_models::model::k8s::{Cluster, NetworkPolicy, NpPeer, NpPort, NpRule, Pod, PortRef};
-use netprove_models::model::PortRange;
+use netprove_models::model::{PortRange, Provenance};
 
 /// Who the peer is, as the policy sees it.
 #[derive(Debug, Clone, Copy)]
@@ -44,11 +51,15 @@ pub enum NpVerdict {
     Denied { policies: Vec<String> },
     /// Enforcement is off for the cluster.
     NotEnforced,
+    /// Policies netprove does not model may apply to the pod (their label,
+    /// `Kind namespace/name`, and provenance): the decision is unknown.
+    Unmodelled { policies: Vec<(String, Provenance)> },
 }
 
 impl NpVerdict {
+    /// Whether the connection is definitely admitted in this direction.
     pub fn allows(&self) -> bool {
-        !matches!(self, NpVerdict::Denied { .. })
+        !matches!(self, NpVerdict::Denied { .. } | NpVerdict::Unmodelled { .. })
     }
 }
 
@@ -71,6 +82,10 @@ pub fn decide(
     proto: u8,
     port: PortRange,
 ) -> NpVerdict {
+    let unmodelled = cluster.unmodelled_policies_for(pod);
+    if !unmodelled.is_empty() {
+        return NpVerdict::Unmodelled { policies: unmodelled.iter().map(|u| (u.label(), u.prov.clone())).collect() };
+    }
     if !cluster.network_policy_enforcement {
         return NpVerdict::NotEnforced;
     }

@@ -18,7 +18,7 @@ use netprove_models::model::aws::{
 use netprove_models::model::index::PodAttachment;
 use netprove_models::model::k8s::{Cluster, Pod, SgEnforcingMode};
 use netprove_models::model::nfw::{Firewall, FirewallEndpoint};
-use netprove_models::model::{Direction, Network, NetworkIndex, PortRange};
+use netprove_models::model::{Direction, Network, NetworkIndex, PortRange, Provenance};
 
 use super::endpoint::Endpoint;
 use super::filters::{self, Outcome, SgContext};
@@ -1489,13 +1489,20 @@ impl<'a> Evaluator<'a> {
                             netpol::decide(cluster, pod, NpDirection::Egress, peer, dpod, pkt.proto, pkt.dport)
                         };
                         np_hop(w, &v, "egress", pod);
-                        if let NpVerdict::Denied { policies } = &v {
-                            let why = format!(
-                                "egress NetworkPolicies of {} ({}) allow no rule for {pkt}",
-                                pod.key(),
-                                policies.join(", ")
-                            );
-                            return Err(drop(why, policies.first().cloned().unwrap_or_default()));
+                        match &v {
+                            NpVerdict::Denied { policies } => {
+                                let why = format!(
+                                    "egress NetworkPolicies of {} ({}) allow no rule for {pkt}",
+                                    pod.key(),
+                                    policies.join(", ")
+                                );
+                                return Err(drop(why, policies.first().cloned().unwrap_or_default()));
+                            }
+                            // Undecided, not dropped: a definite drop further on still denies.
+                            NpVerdict::Unmodelled { policies } => {
+                                w.doubts.push(unmodelled_doubt("egress", pod, policies))
+                            }
+                            _ => {}
                         }
                     }
                     // Same-node traffic never leaves the node unless a branch ENI is involved in strict mode.
@@ -1601,6 +1608,9 @@ impl<'a> Evaluator<'a> {
                             netpol::decide(cluster, pod, NpDirection::Ingress, peer, Some(pod), p.proto, p.dport)
                         };
                         np_hop(w, &v, "ingress", pod);
+                        if let NpVerdict::Unmodelled { policies } = &v {
+                            w.doubts.push(unmodelled_doubt("ingress", pod, policies));
+                        }
                         if let NpVerdict::Denied { policies } = &v {
                             let from_own_node = pod.host_ip == Some(p.src);
                             let why = format!(
@@ -1877,5 +1887,24 @@ fn np_hop(w: &mut Walk, v: &NpVerdict, dir: &str, pod: &Pod) {
             "deny",
             format!("{} is isolated for {dir} and no rule matches", pod.key()),
         ),
+        NpVerdict::Unmodelled { policies } => w.rule_hop(
+            policies.iter().map(|(label, _)| label.as_str()).collect::<Vec<_>>().join(", "),
+            "network-policy",
+            "unknown",
+            policies.first().map(|(_, p)| p.short()),
+            policies.first().map(|(_, p)| p.location()),
+            format!("{dir} of {} depends on policies netprove does not model", pod.key()),
+        ),
     }
+}
+
+/// Why a NetworkPolicy decision is unknown: the unmodelled policies, with
+/// where they are, that may decide `dir` for `pod`.
+fn unmodelled_doubt(dir: &str, pod: &Pod, policies: &[(String, Provenance)]) -> String {
+    let names: Vec<String> = policies.iter().map(|(label, p)| format!("{label} ({})", p.location())).collect();
+    format!(
+        "{dir} of pod {} may be allowed or denied by {}, which netprove does not model",
+        pod.key(),
+        names.join(", ")
+    )
 }

@@ -38,16 +38,30 @@ fn proto_port(h: &Header, sym: PortSym) -> String {
     }
 }
 
-/// Every blocker on one recorded path for header `h`.
+/// Every blocker on one recorded path for header `h`. A filter whose outcome
+/// is unknown for `h` is listed too, as kind `unknown`: it may block.
 pub fn on_path(net: &Network, enc: &mut Encoder, p: &RecordedPath, h: &Header) -> Vec<Blocker> {
     let mut out = Vec::new();
     let at = |f: Field| h.get(f);
     for o in &p.obligations {
         let t = enc.obligation(o);
-        if t.allow.eval(&at) || t.maybe.eval(&at) {
+        if t.allow.eval(&at) {
+            continue;
+        }
+        if t.maybe.eval(&at) {
+            out.push(uncertain(net, o, h));
             continue;
         }
         out.push(describe(net, o, h));
+    }
+    if let PathFate::Unknown(reason) = &p.fate {
+        out.push(Blocker {
+            kind: "unknown",
+            resource: String::new(),
+            direction: "request",
+            problem: reason.clone(),
+            fix: "complete the snapshot so the path can be judged".into(),
+        });
     }
     if let PathFate::Dropped { reason, blocker } = &p.fate {
         out.push(Blocker {
@@ -72,6 +86,55 @@ fn route_fix(reason: &str, blocker: &str) -> String {
         format!("route the reply through the same firewall endpoint (enable appliance mode on the inspection attachment or fix the return route) for {blocker}")
     } else {
         format!("change {blocker}: {reason}")
+    }
+}
+
+/// A filter whose outcome netprove cannot decide for `h`.
+fn uncertain(net: &Network, o: &Obligation, h: &Header) -> Blocker {
+    if let Obligation::Np { cluster, pod, dir, .. } = o {
+        let d = match dir {
+            NpDirection::Ingress => "ingress",
+            NpDirection::Egress => "egress",
+        };
+        let unmodelled = net
+            .clusters
+            .get(cluster)
+            .and_then(|c| c.pods.get(pod).map(|p| c.unmodelled_policies_for(p)))
+            .unwrap_or_default();
+        if !unmodelled.is_empty() {
+            let names: Vec<String> = unmodelled.iter().map(|u| u.label()).collect();
+            let located: Vec<String> =
+                unmodelled.iter().map(|u| format!("{} ({})", u.label(), u.prov.location())).collect();
+            return Blocker {
+                kind: "unknown",
+                resource: names.join(", "),
+                direction: "request",
+                problem: format!(
+                    "{d} of pod {cluster}/{pod} may be allowed or denied by {}, which netprove does not model",
+                    located.join(", ")
+                ),
+                fix: format!(
+                    "netprove cannot judge this hop: check what {} does to {d} traffic of {cluster}/{pod}",
+                    names.join(" and ")
+                ),
+            };
+        }
+    }
+    if let Obligation::Doubt(why) = o {
+        return Blocker {
+            kind: "unknown",
+            resource: String::new(),
+            direction: "request",
+            problem: why.clone(),
+            fix: "complete the snapshot so the path can be judged".into(),
+        };
+    }
+    let b = describe(net, o, h);
+    Blocker {
+        kind: "unknown",
+        problem: format!("{} {} may block it: {}", b.kind, b.resource, b.problem),
+        fix: format!("netprove cannot decide this {}; {}", b.kind, b.fix),
+        ..b
     }
 }
 

@@ -45,12 +45,19 @@ pub struct PairAnswer {
     pub reachable: bool,
     /// Exactly what gets through, within the question's ports.
     pub allowed: Vec<PortRange>,
+    /// What may or may not get through: the outcome depends on something
+    /// netprove does not model (listed as `unknown` blockers).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<PortRange>,
     pub paths: Vec<PathAnswer>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct WhyAnswer {
     pub reachable: bool,
+    /// No pair is shown to connect, but some may: the answer is unknown.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
     pub pairs: Vec<PairAnswer>,
     pub summary: String,
 }
@@ -97,7 +104,18 @@ pub fn why(net: &Network, index: &NetworkIndex, q: &WhyQuestion) -> WhyAnswer {
             let paths = ev.record(&mk(&h0));
             let tri = enc.connection(&paths);
             let allowed = port_set(&and([q.ports.clone(), tri.allow.clone()]), q.sport);
+            let unknown = port_set(&and([q.ports.clone(), tri.maybe.clone()]), q.sport);
             let reachable = !allowed.is_empty();
+            // Blockers are shown for a header whose outcome is unknown, if any:
+            // the undecided filters are then listed with the definite ones.
+            let hb = if unknown.is_empty() {
+                h0
+            } else {
+                match smt.solve(&and([pinned.clone(), tri.maybe.clone()])) {
+                    SolveResult::Sat(h) => h,
+                    _ => h0,
+                }
+            };
             let mut answers: Vec<PathAnswer> = Vec::new();
             for p in &paths {
                 if answers.len() >= q.max_paths {
@@ -125,7 +143,7 @@ pub fn why(net: &Network, index: &NetworkIndex, q: &WhyQuestion) -> WhyAnswer {
                         answers.push(PathAnswer { via, witness, blockers: Vec::new() });
                     }
                 } else {
-                    let blockers = on_path(net, &mut enc, p, &h0);
+                    let blockers = on_path(net, &mut enc, p, &hb);
                     answers.push(PathAnswer { via, witness: None, blockers });
                 }
             }
@@ -135,13 +153,15 @@ pub fn why(net: &Network, index: &NetworkIndex, q: &WhyQuestion) -> WhyAnswer {
                 alike: (s.members.len() * d.members.len()).saturating_sub(1),
                 reachable,
                 allowed,
+                unknown,
                 paths: answers,
             });
         }
     }
     let reachable = pairs.iter().any(|p| p.reachable);
+    let unknown = !reachable && pairs.iter().any(|p| !p.unknown.is_empty());
     let summary = summarize(&pairs, reachable);
-    WhyAnswer { reachable, pairs, summary }
+    WhyAnswer { reachable, unknown, pairs, summary }
 }
 
 fn summarize(pairs: &[PairAnswer], reachable: bool) -> String {
@@ -183,20 +203,51 @@ fn summarize(pairs: &[PairAnswer], reachable: bool) -> String {
         }
         s.push('.');
     } else {
-        let _ = write!(s, "No: none of the {} source/destination pairs connect", pairs.len());
-        let blockers: Vec<&Blocker> =
-            pairs.iter().flat_map(|p| p.paths.iter().flat_map(|a| a.blockers.iter())).collect();
+        let undecided: Vec<&PairAnswer> = pairs.iter().filter(|p| !p.unknown.is_empty()).collect();
+        match undecided.first() {
+            Some(p) => {
+                let _ = write!(
+                    s,
+                    "Unknown: none of the {} source/destination pairs is shown to connect, but {} of them may \
+                     (e.g. {} to {} on {}): the outcome depends on something netprove does not model",
+                    pairs.len(),
+                    undecided.len(),
+                    p.from,
+                    p.to,
+                    render(&p.unknown)
+                );
+            }
+            None => {
+                let _ = write!(s, "No: none of the {} source/destination pairs connect", pairs.len());
+            }
+        }
+        let (uncertain, blockers): (Vec<&Blocker>, Vec<&Blocker>) = pairs
+            .iter()
+            .flat_map(|p| p.paths.iter().flat_map(|a| a.blockers.iter()))
+            .partition(|b| b.kind == "unknown");
         let reply_only = !blockers.is_empty() && blockers.iter().all(|b| b.direction == "reply");
         if reply_only {
             s.push_str(". The request gets through; only the reply is dropped");
         }
-        let mut names: Vec<String> = blockers.iter().map(|b| format!("{} {}", b.kind, b.resource)).collect();
-        names.sort();
-        names.dedup();
-        if !names.is_empty() {
-            let _ = write!(s, ". Blocked by: {}", names.join("; "));
+        let names = |bs: &[&Blocker]| {
+            let mut names: Vec<String> = bs.iter().map(|b| format!("{} {}", b.kind, b.resource)).collect();
+            names.sort();
+            names.dedup();
+            names.join("; ")
+        };
+        if !blockers.is_empty() {
+            let _ = write!(s, ". Blocked by: {}", names(&blockers));
         }
-        if let Some(b) = blockers.first() {
+        let mut problems: Vec<&str> = Vec::new();
+        for b in &uncertain {
+            if !problems.contains(&b.problem.as_str()) {
+                problems.push(&b.problem);
+            }
+        }
+        if !problems.is_empty() {
+            let _ = write!(s, ". Undecided: {}", problems.join("; "));
+        }
+        if let Some(b) = blockers.first().or(uncertain.first()) {
             let _ = write!(s, ". To open it, start with: {}", b.fix);
         }
         s.push('.');
@@ -214,7 +265,12 @@ pub fn render_text(a: &WhyAnswer) -> String {
             p.from,
             p.to,
             if p.alike > 0 { format!(" (and {} alike pairs)", p.alike) } else { String::new() },
-            if p.reachable { format!("REACHABLE on {}", render(&p.allowed)) } else { "NOT REACHABLE".into() }
+            match (p.reachable, p.unknown.is_empty()) {
+                (true, true) => format!("REACHABLE on {}", render(&p.allowed)),
+                (true, false) => format!("REACHABLE on {} (unknown on {})", render(&p.allowed), render(&p.unknown)),
+                (false, false) => format!("UNKNOWN on {}", render(&p.unknown)),
+                (false, true) => "NOT REACHABLE".into(),
+            }
         );
         for (i, path) in p.paths.iter().enumerate() {
             let _ = writeln!(o, "  path {}: {}", i + 1, path.via.join(" -> "));
@@ -241,7 +297,11 @@ pub fn render_text(a: &WhyAnswer) -> String {
                 }
             }
             for b in &path.blockers {
-                let _ = writeln!(o, "    blocked ({}) by {} {}: {}", b.direction, b.kind, b.resource, b.problem);
+                if b.kind == "unknown" {
+                    let _ = writeln!(o, "    undecided ({}): {}", b.direction, b.problem);
+                } else {
+                    let _ = writeln!(o, "    blocked ({}) by {} {}: {}", b.direction, b.kind, b.resource, b.problem);
+                }
                 let _ = writeln!(o, "      fix: {}", b.fix);
             }
         }

@@ -27,7 +27,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{ClusterConfig, Diagnostics, FileNames, IngestError, SnapshotConfig};
-use crate::model::k8s::{Cluster, SgEnforcingMode};
+use crate::model::k8s::{Cluster, SgEnforcingMode, UnmodelledPolicy};
 use crate::model::{Network, Provenance, Warning, WarningKind};
 
 /// Accumulates Kubernetes objects per cluster across files; Endpoints and
@@ -144,7 +144,9 @@ fn apply_settings(cfg: &ClusterConfig, cluster: &mut Cluster, diags: &mut Diagno
 const WORKLOAD_KINDS: &[&str] =
     &["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"];
 
-/// Policy kinds netprove does not model; they can change verdicts.
+/// Policy kinds netprove does not model; they can change verdicts. Except for
+/// PolicyEndpoints (see [`is_unmodelled_policy`]) their objects are recorded as
+/// [`UnmodelledPolicy`]s, which make the dependent results unknown.
 const POLICY_KINDS: &[&str] = &[
     "CiliumNetworkPolicy",
     "CiliumClusterwideNetworkPolicy",
@@ -156,6 +158,28 @@ const POLICY_KINDS: &[&str] = &[
     "PolicyEndpoint",
     "ClusterPolicyEndpoint",
 ];
+
+/// The cluster-scoped ones among [`POLICY_KINDS`]: they may apply to every pod
+/// of the cluster, whatever `metadata.namespace` says.
+const CLUSTER_SCOPED_POLICY_KINDS: &[&str] = &[
+    "CiliumClusterwideNetworkPolicy",
+    "AdminNetworkPolicy",
+    "BaselineAdminNetworkPolicy",
+    "ClusterNetworkPolicy",
+    "GlobalNetworkPolicy",
+    "ClusterPolicyEndpoint",
+];
+
+/// Whether an object netprove does not read is a policy that can change
+/// verdicts: a kind of [`POLICY_KINDS`], or a `NetworkPolicy` of another API
+/// group or version (Calico's `projectcalico.org`, Antrea's, `extensions`).
+/// PolicyEndpoints are not: the AWS network policy controller derives them
+/// from NetworkPolicies, which are modelled. (A ClusterPolicyEndpoint is
+/// derived from an AWS ClusterNetworkPolicy, which is not: it is recorded,
+/// so a snapshot holding only the derived object stays sound.)
+fn is_unmodelled_policy(kind: &str) -> bool {
+    (POLICY_KINDS.contains(&kind) && kind != "PolicyEndpoint") || kind == "NetworkPolicy"
+}
 
 /// Routes one object to its concept module; returns whether it was modelled.
 fn ingest_object(
@@ -178,13 +202,17 @@ fn ingest_object(
     // Kinds netprove does not know are namespaced iff they name a namespace.
     let namespaced = match kind {
         "Namespace" | "Node" => false,
+        k if CLUSTER_SCOPED_POLICY_KINDS.contains(&k) => false,
         "Pod"
         | "Service"
         | "Endpoints"
         | "ServiceAccount"
         | "EndpointSlice"
         | "NetworkPolicy"
-        | "SecurityGroupPolicy" => true,
+        | "SecurityGroupPolicy"
+        | "CiliumNetworkPolicy"
+        | "ApplicationNetworkPolicy"
+        | "PolicyEndpoint" => true,
         _ => given_ns.is_some(),
     };
     let namespace = match given_ns {
@@ -204,16 +232,24 @@ fn ingest_object(
         _ => None,
     };
     let Some((want_group, want_version)) = modelled else {
-        unsupported(&mut ctx, group, api_version);
+        if is_unmodelled_policy(kind) {
+            record_unmodelled(acc, &mut ctx, api_version, None);
+        } else {
+            unsupported(&mut ctx, group, api_version);
+        }
         return false;
     };
     if (group, version) != (want_group, want_version) {
         let want =
             if want_group.is_empty() { want_version.to_string() } else { format!("{want_group}/{want_version}") };
-        ctx.warn(
-            WarningKind::Unsupported,
-            format!("`{kind}` with apiVersion `{api_version}` is not read (netprove reads `{want}`); ignored"),
-        );
+        if is_unmodelled_policy(kind) {
+            record_unmodelled(acc, &mut ctx, api_version, Some(&want));
+        } else {
+            ctx.warn(
+                WarningKind::Unsupported,
+                format!("`{kind}` with apiVersion `{api_version}` is not read (netprove reads `{want}`); ignored"),
+            );
+        }
         return false;
     }
     if ctx.name.is_empty() {
@@ -240,17 +276,48 @@ fn ingest_object(
     true
 }
 
-/// Reports a kind netprove does not model.
+/// Records a policy object netprove does not model on its cluster and warns
+/// that the results depending on it are unknown. `reads` is the apiVersion
+/// netprove reads for this kind, if it reads the kind at all.
+fn record_unmodelled(acc: &mut ClusterAcc, ctx: &mut ObjCtx, api_version: &str, reads: Option<&str>) {
+    let kind = ctx.kind.clone();
+    let namespace = (!ctx.namespace.is_empty()).then(|| ctx.namespace.clone());
+    let scope = match &namespace {
+        Some(ns) => format!("pods of namespace `{ns}`"),
+        None => "every pod of the cluster (hostNetwork pods excepted)".to_string(),
+    };
+    let what = match reads {
+        Some(want) => format!("`{kind}` with apiVersion `{api_version}` is not read (netprove reads `{want}`)"),
+        None => format!("`{kind}` (`{api_version}`) is not modelled"),
+    };
+    ctx.warn(
+        WarningKind::Unsupported,
+        format!("{what}; traffic it allows or denies is not reflected, so results for {scope} are unknown"),
+    );
+    let name = if ctx.name.is_empty() { "(unnamed)".to_string() } else { ctx.name.clone() };
+    acc.cluster.unmodelled_policies.push(UnmodelledPolicy {
+        kind,
+        api_version: api_version.to_string(),
+        namespace,
+        name,
+        prov: ctx.prov(),
+    });
+}
+
+/// Reports a kind netprove does not model (policies: [`record_unmodelled`]).
 fn unsupported(ctx: &mut ObjCtx, group: &str, api_version: &str) {
     let kind = ctx.kind.clone();
     let message = if WORKLOAD_KINDS.contains(&kind.as_str()) {
         format!(
             "`{kind}` is not modelled: pods are read from Pod objects (export them with `kubectl get pods -A -o yaml`); ignored"
         )
-    } else if POLICY_KINDS.contains(&kind.as_str())
-        || (kind == "NetworkPolicy" && group != "networking.k8s.io")
-        || group.ends_with("projectcalico.org")
-    {
+    } else if kind == "PolicyEndpoint" {
+        format!(
+            "`{kind}` (`{api_version}`) is not modelled: the AWS network policy controller derives it from NetworkPolicies, which are read; ignored"
+        )
+    } else if group.ends_with("projectcalico.org") {
+        // Calico objects other than policies (network sets, host endpoints,
+        // Felix settings) shape what Calico policies do.
         format!("`{kind}` (`{api_version}`) is not modelled; traffic it allows or denies is not reflected in results")
     } else {
         format!("`{kind}` (`{api_version}`) is not modelled; ignored")

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use ipnet::Ipv4Net;
 
-use super::{Namespace, NetworkPolicy, Node, Pod, SecurityGroupPolicy, Service};
+use super::{Namespace, NetworkPolicy, Node, Pod, SecurityGroupPolicy, Service, UnmodelledPolicy};
 
 /// `POD_SECURITY_GROUP_ENFORCING_MODE` of the VPC CNI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -39,6 +39,9 @@ pub struct Cluster {
     /// ServiceAccount labels, keyed by `namespace/name`; SecurityGroupPolicy
     /// `serviceAccountSelector`s match against them.
     pub service_accounts: BTreeMap<String, super::Labels>,
+    /// Policy objects of kinds netprove does not model, in snapshot order.
+    /// Every NetworkPolicy decision for a pod they may apply to is unknown.
+    pub unmodelled_policies: Vec<UnmodelledPolicy>,
 }
 
 impl Cluster {
@@ -59,6 +62,7 @@ impl Cluster {
             network_policies: BTreeMap::new(),
             security_group_policies: BTreeMap::new(),
             service_accounts: BTreeMap::new(),
+            unmodelled_policies: Vec::new(),
         }
     }
 
@@ -69,6 +73,11 @@ impl Cluster {
             Some(n) => n.labels.clone(),
             None => [("kubernetes.io/metadata.name".to_string(), ns.to_string())].into_iter().collect(),
         }
+    }
+
+    /// The unmodelled policies that may apply to `pod` (none for hostNetwork pods).
+    pub fn unmodelled_policies_for(&self, pod: &Pod) -> Vec<&UnmodelledPolicy> {
+        self.unmodelled_policies.iter().filter(|u| u.may_apply_to(pod)).collect()
     }
 
     /// Labels of a ServiceAccount, if the snapshot has it.

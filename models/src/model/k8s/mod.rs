@@ -8,6 +8,7 @@ mod node;
 mod pod;
 mod security_group_policy;
 mod service;
+mod unmodelled_policy;
 
 pub use cluster::{Cluster, SgEnforcingMode};
 pub use label_selector::{LabelSelector, Requirement, SelectorOp};
@@ -17,6 +18,7 @@ pub use node::Node;
 pub use pod::{ContainerPort, Pod};
 pub use security_group_policy::SecurityGroupPolicy;
 pub use service::{Service, ServiceEndpoint, ServicePort, TargetPort};
+pub use unmodelled_policy::UnmodelledPolicy;
 
 pub type Labels = std::collections::BTreeMap<String, String>;
 
