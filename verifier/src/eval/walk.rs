@@ -1207,17 +1207,24 @@ impl<'a> Evaluator<'a> {
         if pods.is_empty() {
             return fail(format!("service {cluster}/{service} has no ready backends"));
         }
-        for p in pods {
-            let target = match &sp.target_port {
-                netprove_models::model::k8s::TargetPort::Number(n) => Some(*n),
-                netprove_models::model::k8s::TargetPort::Name(n) => p.named_port(n, sp.protocol),
-            };
-            let Some(target) = target else {
-                let mut r = fail(format!("backend {} has no port named for the service's targetPort", p.key()));
-                r.to = format!("pod:{cluster}/{}", p.key());
-                backends.push(r);
-                continue;
-            };
+        // A named targetPort is looked up in each backend; a pod that does not
+        // declare it is no endpoint for this port (the endpoints controller
+        // skips it), so kube-proxy never sends this traffic there.
+        let targets: Vec<(&Pod, u16)> = pods
+            .into_iter()
+            .filter_map(|p| match &sp.target_port {
+                netprove_models::model::k8s::TargetPort::Number(n) => Some((p, *n)),
+                netprove_models::model::k8s::TargetPort::Name(n) => p.named_port(n, sp.protocol).map(|t| (p, t)),
+            })
+            .collect();
+        if targets.is_empty() {
+            return fail(format!(
+                "no ready backend of {cluster}/{service} declares the service's targetPort for {}/{}",
+                netprove_models::model::net::proto_name(q.proto),
+                q.dport
+            ));
+        }
+        for (p, target) in targets {
             let mut sub = q.clone();
             sub.to = Endpoint::Pod { cluster: cluster.to_string(), pod: p.key() };
             sub.to_label = format!("pod:{cluster}/{}", p.key());
@@ -1368,7 +1375,7 @@ impl<'a> Evaluator<'a> {
             (Endpoint::External { ip }, None) => *ip,
             _ => return (Verdict::Unknown, Some("unplaceable destination".into()), None, None, Vec::new(), Vec::new()),
         };
-        let has_ports = q.proto == 6 || q.proto == 17;
+        let has_ports = matches!(q.proto, 6 | 17 | 132);
         let mut pkt = Packet {
             src: src_ip,
             dst: dst_ip,
@@ -1471,7 +1478,10 @@ impl<'a> Evaluator<'a> {
                             Some((dc, dp, _)) if dc.name == cluster.name && !dp.host_network => Peer::Pod(dp),
                             _ => Peer::Ip(pkt.dst),
                         };
-                        let dpod = dst_pod.filter(|(dc, _, _)| dc.name == cluster.name).map(|(_, p, _)| p);
+                        // Named ports resolve on pods of this cluster; a hostNetwork pod is node traffic.
+                        let dpod = dst_pod
+                            .filter(|(dc, dp, _)| dc.name == cluster.name && !dp.host_network)
+                            .map(|(_, p, _)| p);
                         let v = if let Some(rec) = &mut w.record {
                             rec.push(Obligation::Np {
                                 cluster: cluster.name.clone(),
@@ -1489,14 +1499,7 @@ impl<'a> Evaluator<'a> {
                             netpol::decide(cluster, pod, NpDirection::Egress, peer, dpod, pkt.proto, pkt.dport)
                         };
                         np_hop(w, &v, "egress", pod);
-                        if let NpVerdict::Denied { policies } = &v {
-                            let why = format!(
-                                "egress NetworkPolicies of {} ({}) allow no rule for {pkt}",
-                                pod.key(),
-                                policies.join(", ")
-                            );
-                            return Err(drop(why, policies.first().cloned().unwrap_or_default()));
-                        }
+                        np_fate(w, &v, "egress", pod, &pkt)?;
                     }
                     // Same-node traffic never leaves the node unless a branch ENI is involved in strict mode.
                     if let Some((dc, dp, datt)) = dst_pod {
@@ -1601,21 +1604,7 @@ impl<'a> Evaluator<'a> {
                             netpol::decide(cluster, pod, NpDirection::Ingress, peer, Some(pod), p.proto, p.dport)
                         };
                         np_hop(w, &v, "ingress", pod);
-                        if let NpVerdict::Denied { policies } = &v {
-                            let from_own_node = pod.host_ip == Some(p.src);
-                            let why = format!(
-                                "ingress NetworkPolicies of {} ({}) allow no rule for {p}",
-                                pod.key(),
-                                policies.join(", ")
-                            );
-                            if from_own_node {
-                                w.approx.push("traffic from a pod's own node may be exempt from NetworkPolicy (implementation-defined)".into());
-                                return Err(Fate::Unknown(format!(
-                                    "{why}; but it comes from the pod's own node, which some implementations exempt"
-                                )));
-                            }
-                            return Err(drop(why, policies.first().cloned().unwrap_or_default()));
-                        }
+                        np_fate(w, &v, "ingress", pod, &p)?;
                     }
                     w.hop(format!("pod:{}/{}", cluster.name, pod.key()), "deliver", "deliver", format!("{p}"));
                 } else {
@@ -1849,6 +1838,26 @@ fn pod_node_opt(p: &Option<Place>) -> String {
     p.as_ref().map(pod_node).unwrap_or_else(|| "node".into())
 }
 
+/// Stops the walk when a NetworkPolicy decision drops the packet or cannot be decided.
+fn np_fate<'a>(w: &mut Walk, v: &NpVerdict, dir: &str, pod: &Pod, pkt: &Packet) -> Result<(), Fate<'a>> {
+    match v {
+        NpVerdict::Denied { policies } => {
+            let why =
+                format!("{dir} NetworkPolicies of {} ({}) allow no rule for {pkt}", pod.key(), policies.join(", "));
+            Err(drop(why, policies.first().cloned().unwrap_or_default()))
+        }
+        NpVerdict::Unknown { policies, reason } => {
+            w.approx.push(format!("NetworkPolicy: {reason}"));
+            Err(Fate::Unknown(format!(
+                "{dir} NetworkPolicies of {} ({}) surely allow no rule for {pkt}, but {reason}",
+                pod.key(),
+                policies.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn np_hop(w: &mut Walk, v: &NpVerdict, dir: &str, pod: &Pod) {
     match v {
         NpVerdict::NotEnforced => w.hop(
@@ -1876,6 +1885,18 @@ fn np_hop(w: &mut Walk, v: &NpVerdict, dir: &str, pod: &Pod) {
             "network-policy",
             "deny",
             format!("{} is isolated for {dir} and no rule matches", pod.key()),
+        ),
+        NpVerdict::Unknown { policies, reason } => w.hop(
+            format!("netpol {}", policies.join(",")),
+            "network-policy",
+            "unknown",
+            format!("{} is isolated for {dir}; {reason}", pod.key()),
+        ),
+        NpVerdict::SelfTraffic => w.hop(
+            format!("netpol {}", pod.namespace),
+            "network-policy",
+            "allow",
+            format!("{} talks to itself: a pod cannot block access to itself", pod.key()),
         ),
     }
 }
