@@ -1848,6 +1848,11 @@ def nfw_geoip():
     return s
 
 
+from scenarios_np_audit import JUDGEMENT_CALLS as NP_AUDIT_CALLS, register as register_np_audit  # noqa: E402
+
+register_np_audit(scenario, eks=eks, cite=cite, docs=D, web=WEB)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: gen_trace_scenarios.py OUTPUT_DIR")
@@ -1887,7 +1892,7 @@ JUDGEMENT_CALLS = [
     "TGW flow without appliance mode) are `denied` without `blocked_by` (021, 043).",
     "Internet -> a private IP with no public mapping is `denied` without `blocked_by` (024, 028).",
     "A hostNetwork pod is the node IP: NetworkPolicy pod selectors neither select it nor match it as a peer (080).",
-]
+] + NP_AUDIT_CALLS
 
 
 def write_readme(root, built, counts):
