@@ -491,12 +491,13 @@ def register(scenario, eks, cite, docs, web):
         s = AuditScenario("097-eks-netpol-self-node-terminal",
                           "A pod and itself, its own node, and terminated pods",
                           "NetworkPolicy: a pod cannot block itself; ingress from the pod's own node is exempt by "
-                          "the docs but enforced by some plugins (unknown), egress to it is not exempt; Succeeded "
-                          "pods' stale IPs are ignored")
-        v, sub, c, n1, n2, _ = eks(s)
+                          "the docs but enforced by some plugins (unknown), egress to it is not exempt; node-local "
+                          "traffic crosses no ENI; Succeeded pods' stale IPs are ignored")
+        v, sub, c, n1, n2, _ = eks(s, node_sg_ingress=[perm("tcp", 8080, 8080, cidrs=["10.0.0.0/16"])])
         s.namespace(c, "app")
         s.namespace(c, "mon")
         solo = s.pod(c, "app", "solo", n1, "10.0.1.20", labels={"app": "solo"}, ports=web)
+        plain = s.pod(c, "app", "plain", n1, "10.0.1.22", labels={"app": "plain"}, ports=web)
         agent1 = s.pod(c, "mon", "agent-n1", n1, labels={"app": "agent"}, ports=web, host_network=True)
         agent2 = s.pod(c, "mon", "agent-n2", n2, labels={"app": "agent"}, ports=web, host_network=True)
         srv = s.pod(c, "app", "server", n1, "10.0.1.21", labels={"app": "server"}, ports=web)
@@ -521,6 +522,11 @@ def register(scenario, eks, cite, docs, web):
                "pod" + cite("np_iso", "np_host"), blocked_by=deny)
         s.flow(agent2, solo, "tcp", 8080, "denied", "from another node: ingress isolation applies" + cite("np_iso"),
                blocked_by=deny)
+        s.flow("10.0.1.10", plain, "tcp", 9090, "allowed", "node n1 to a pod on its secondary IPs: the packet "
+               "stays on the host (veth), no ENI and so no security group; no policy selects plain"
+               + cite("cni", "sgp_mode"))
+        s.flow("10.0.2.10", plain, "tcp", 9090, "denied", "from node n2 the packet enters n1's ENI, whose group "
+               "allows only tcp/8080" + cite("cni", "sg"), blocked_by=n1["sgs"][0]["GroupId"])
         s.flow("10.0.2.25", srv, "tcp", 8080, "denied", "10.0.2.25 belongs to the running pod 'new' "
                "(role=untrusted); the Succeeded pod that used it before is ignored" + cite("pod_phase", "np_sel"),
                blocked_by=trusted)
@@ -532,8 +538,9 @@ def register(scenario, eks, cite, docs, web):
     def sgp_matching():
         s = AuditScenario("098-eks-sgp-matching", "SecurityGroupPolicy: namespace scope, AND of selectors, union",
                           "Security Groups for Pods: an SGP selects pods of its own namespace; podSelector AND "
-                          "serviceAccountSelector; the groups of all matching SGPs are unioned on the branch ENI")
-        v, sub, c, n1, n2, node_sg = eks(s, trunk=True)
+                          "serviceAccountSelector; the groups of all matching SGPs are unioned on the branch ENI; "
+                          "standard mode does not enforce them on traffic from the pod's own host")
+        v, sub, c, n1, n2, node_sg = eks(s, trunk=True, sg_mode="standard")
         sg_a = s.sg(v, "payments-https", [perm("tcp", 8443, 8443, cidrs=["10.0.0.0/16"])])
         sg_b = s.sg(v, "payments-admin", [perm("tcp", 9443, 9443, cidrs=["10.0.0.0/16"])])
         sg_c = s.sg(v, "reports", [perm("tcp", 7443, 7443, cidrs=["10.0.0.0/16"])])
@@ -572,6 +579,10 @@ def register(scenario, eks, cite, docs, web):
                "with team=reports; this pod runs as `default`, so it keeps the node's group" + cite("sgp_match", "cni"))
         s.flow(caller, rep, "tcp", 7443, "allowed", "both selectors match: the reports group applies"
                + cite("sgp_match"))
+        s.flow("10.0.1.10", pay, "tcp", 9000, "allowed", "standard mode: traffic from another service on the same "
+               "host (kubelet, the node itself) is not enforced by the pod's security groups" + cite("sgp_mode"))
+        s.flow("10.0.2.10", pay, "tcp", 9000, "denied", "from another host the pod's groups apply"
+               + cite("sgp_mode"))
         s.flow(caller, rep, "tcp", 9000, "denied", "the reports group allows only tcp/7443" + cite("sgp_match"),
                blocked_by=sg_c["GroupId"])
         return s
@@ -628,6 +639,9 @@ JUDGEMENT_CALLS = [
     "for sure; a namespaceSelector that depends on any other label of it makes the verdict `unknown` (092).",
     "For protocols other than TCP/UDP/SCTP (ICMP), a rule with a `ports` list admits only its protocols and a rule "
     "without one admits every protocol (093); the docs leave this to the plugin.",
+    "Traffic between a node's own addresses (kubelet, hostNetwork pods) and the pods on that node stays on the "
+    "host and crosses no ENI, so no security group or NACL applies, except for branch-ENI pods in `strict` mode "
+    "(097, 098).",
     "A named port matches when the destination pod (not hostNetwork) declares that name for the rule's protocol "
     "on any container (094); Service backends without a named targetPort are not endpoints (096).",
 ]

@@ -1469,7 +1469,10 @@ impl<'a> Evaluator<'a> {
                     return Err(Fate::Unknown(format!("{} is on no ENI in the snapshot", s.ip)));
                 };
                 let mut egress_eni = eni;
-                let mut same_node_local = false;
+                // Same-node traffic (pods and their node: kubelet, hostNetwork pods)
+                // never leaves the node unless a branch ENI is involved in strict mode.
+                let same_node_local =
+                    dst.as_ref().is_some_and(|d| self.same_node(s, d)) && !self.branch_strict(src, dst);
                 if let Some((cluster, pod, att)) = s.pod {
                     w.hop(format!("pod:{}/{}", cluster.name, pod.key()), "pod", "forward", format!("{pkt}"));
                     if !pod.host_network {
@@ -1500,14 +1503,6 @@ impl<'a> Evaluator<'a> {
                         };
                         np_hop(w, &v, "egress", pod);
                         np_fate(w, &v, "egress", pod, &pkt)?;
-                    }
-                    // Same-node traffic never leaves the node unless a branch ENI is involved in strict mode.
-                    if let Some((dc, dp, datt)) = dst_pod {
-                        if dc.name == cluster.name && dp.node_name.is_some() && dp.node_name == pod.node_name {
-                            let branch_strict = cluster.sg_enforcing_mode == SgEnforcingMode::Strict
-                                && (att == PodAttachment::BranchEni || datt == PodAttachment::BranchEni);
-                            same_node_local = !branch_strict;
-                        }
                     }
                     // VPC CNI SNAT (AWS_VPC_K8S_CNI_EXTERNALSNAT=false): to the node's primary IP when leaving the VPC.
                     if !same_node_local && !pod.host_network && self.snat_applies(cluster, pod, att, pkt.dst) {
@@ -1540,7 +1535,12 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 if same_node_local {
-                    w.hop(pod_node(s), "node", "forward", "same node: delivered locally, no security group or NACL");
+                    w.hop(
+                        self.node_label(s),
+                        "node",
+                        "forward",
+                        "same node: delivered locally, no security group or NACL",
+                    );
                     match dst.and_then(|d| d.eni) {
                         Some(e) => Fate::AtEni(e, pkt),
                         None => return Err(Fate::Unknown("destination is on no ENI".into())),
@@ -1732,12 +1732,11 @@ impl<'a> Evaluator<'a> {
                 if let Some((cluster, pod, _)) = d.pod {
                     w.hop(format!("pod:{}/{}", cluster.name, pod.key()), "pod", "forward", format!("reply {rp}"));
                 }
-                let local = src.and_then(|s| s.pod).zip(d.pod).is_some_and(|((sc, sp, _), (dc, dp, _))| {
-                    sc.name == dc.name && sp.node_name.is_some() && sp.node_name == dp.node_name
-                }) && w.translations.is_empty()
+                let local = src.as_ref().is_some_and(|s| self.same_node(d, s))
+                    && w.translations.is_empty()
                     && !self.branch_strict(src, dst);
                 if local {
-                    w.hop(pod_node_opt(src), "node", "forward", "same node: delivered locally");
+                    w.hop(self.node_label(d), "node", "forward", "same node: delivered locally");
                     match src.and_then(|s| s.eni) {
                         Some(e) => Fate::AtEni(e, rp),
                         None => Fate::Unknown("source on no ENI".into()),
@@ -1808,6 +1807,30 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The cluster node a place is on: a pod's node, or the node whose
+    /// instance owns the ENI.
+    fn node_of(&self, p: &Place<'a>) -> Option<(&'a str, &'a str)> {
+        match p.pod {
+            Some((c, pod, _)) => pod.node_name.as_deref().map(|n| (c.name.as_str(), n)),
+            None => p
+                .eni
+                .and_then(|e| e.instance_id())
+                .and_then(|i| self.index.instance_nodes.get(i))
+                .map(|(c, n)| (c.as_str(), n.as_str())),
+        }
+    }
+
+    fn node_label(&self, p: &Place<'a>) -> String {
+        self.node_of(p).map_or_else(|| "node".into(), |(_, n)| n.to_string())
+    }
+
+    /// Are both places on one cluster node (pods, hostNetwork pods, the
+    /// node's own addresses)? Their traffic stays in the host: veth pairs
+    /// and local routes, no ENI crossed.
+    fn same_node(&self, a: &Place<'a>, b: &Place<'a>) -> bool {
+        self.node_of(a).is_some_and(|n| self.node_of(b) == Some(n))
+    }
+
     fn branch_strict(&self, src: &Option<Place<'a>>, dst: &Option<Place<'a>>) -> bool {
         let strict_branch = |p: &Option<Place<'a>>| {
             p.and_then(|p| p.pod).is_some_and(|(c, _, a)| {
@@ -1828,14 +1851,6 @@ fn to_path(o: Outcome2, obligations: Vec<Obligation>) -> RecordedPath {
     };
     let nodes = o.forward.iter().chain(&o.reply).map(|h| h.node.clone()).collect();
     RecordedPath { fate, obligations, nodes }
-}
-
-fn pod_node(p: &Place) -> String {
-    p.pod.and_then(|(_, pod, _)| pod.node_name.clone()).unwrap_or_else(|| "node".into())
-}
-
-fn pod_node_opt(p: &Option<Place>) -> String {
-    p.as_ref().map(pod_node).unwrap_or_else(|| "node".into())
 }
 
 /// Stops the walk when a NetworkPolicy decision drops the packet or cannot be decided.
