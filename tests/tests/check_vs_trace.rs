@@ -24,7 +24,9 @@ fn targets(e: &Endpoint) -> Option<Targets> {
             t.enis.insert(eni.clone());
         }
         Endpoint::External { ip } | Endpoint::PublicIp { ip, .. } => t.external.push((*ip).into()),
-        Endpoint::Service { .. } => return None,
+        Endpoint::Service { cluster, service } => {
+            t.services.insert((cluster.clone(), service.clone()));
+        }
     }
     Some(t)
 }

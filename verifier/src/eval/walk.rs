@@ -16,7 +16,7 @@ use netprove_models::model::aws::{
     TgwAttachment, TgwRouteType,
 };
 use netprove_models::model::index::PodAttachment;
-use netprove_models::model::k8s::{Cluster, Pod, SgEnforcingMode};
+use netprove_models::model::k8s::{Cluster, Pod, Service, ServicePort, SgEnforcingMode, TargetPort};
 use netprove_models::model::nfw::{Firewall, FirewallEndpoint};
 use netprove_models::model::{Direction, Network, NetworkIndex, PortRange};
 
@@ -1173,50 +1173,16 @@ impl<'a> Evaluator<'a> {
             ));
         };
         // ClusterIPs are virtual: only kube-proxy on the cluster's nodes translates them.
-        let from_cluster = match &q.from {
-            Endpoint::Pod { cluster: pc, .. } => pc == cluster,
-            Endpoint::Eni { eni, .. } => self
-                .net
-                .enis
-                .get(eni)
-                .and_then(|e| e.instance_id())
-                .is_some_and(|i| self.index.instance_nodes.get(i).is_some_and(|(cl, _)| cl == cluster)),
-            _ => false,
-        };
-        if !from_cluster {
+        if !self.reaches_cluster_ips(&q.from, cluster) {
             return fail(format!(
                 "the ClusterIP of {cluster}/{service} is reachable only from the cluster's nodes and pods"
             ));
         }
-        let pods: Vec<&Pod> = match &svc.endpoints {
-            Some(eps) => eps
-                .iter()
-                .filter(|e| e.ready)
-                .filter_map(|e| c.pods.values().find(|p| p.ip == Some(e.ip) && p.is_live()))
-                .collect(),
-            None => match &svc.selector {
-                Some(sel) if !sel.is_empty() => c
-                    .pods
-                    .values()
-                    .filter(|p| p.namespace == svc.namespace && p.is_live() && p.ready != Some(false))
-                    .filter(|p| sel.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
-                    .collect(),
-                _ => Vec::new(),
-            },
-        };
+        let pods = service_backends(c, svc);
         if pods.is_empty() {
             return fail(format!("service {cluster}/{service} has no ready backends"));
         }
-        // A named targetPort is looked up in each backend; a pod that does not
-        // declare it is no endpoint for this port (the endpoints controller
-        // skips it), so kube-proxy never sends this traffic there.
-        let targets: Vec<(&Pod, u16)> = pods
-            .into_iter()
-            .filter_map(|p| match &sp.target_port {
-                netprove_models::model::k8s::TargetPort::Number(n) => Some((p, *n)),
-                netprove_models::model::k8s::TargetPort::Name(n) => p.named_port(n, sp.protocol).map(|t| (p, t)),
-            })
-            .collect();
+        let targets: Vec<(&Pod, u16)> = pods.into_iter().filter_map(|p| target_port(p, sp).map(|t| (p, t))).collect();
         if targets.is_empty() {
             return fail(format!(
                 "no ready backend of {cluster}/{service} declares the service's targetPort for {}/{}",
@@ -1273,6 +1239,21 @@ impl<'a> Evaluator<'a> {
             reply: Vec::new(),
             approximations: Vec::new(),
             backends,
+        }
+    }
+
+    /// Can `from` use the cluster's ClusterIPs? Only its pods and nodes run
+    /// kube-proxy's translation.
+    pub fn reaches_cluster_ips(&self, from: &Endpoint, cluster: &str) -> bool {
+        match from {
+            Endpoint::Pod { cluster: pc, .. } => pc == cluster,
+            Endpoint::Eni { eni, .. } => self
+                .net
+                .enis
+                .get(eni)
+                .and_then(|e| e.instance_id())
+                .is_some_and(|i| self.index.instance_nodes.get(i).is_some_and(|(cl, _)| cl == cluster)),
+            _ => false,
         }
     }
 
@@ -1838,6 +1819,38 @@ impl<'a> Evaluator<'a> {
             })
         };
         strict_branch(src) || strict_branch(dst)
+    }
+}
+
+/// The backends kube-proxy sends a Service's traffic to: the ready addresses
+/// of its Endpoints/EndpointSlices that are live pods, else the live, ready
+/// pods its selector matches in its namespace.
+pub fn service_backends<'c>(c: &'c Cluster, svc: &Service) -> Vec<&'c Pod> {
+    match &svc.endpoints {
+        Some(eps) => eps
+            .iter()
+            .filter(|e| e.ready)
+            .filter_map(|e| c.pods.values().find(|p| p.ip == Some(e.ip) && p.is_live()))
+            .collect(),
+        None => match &svc.selector {
+            Some(sel) if !sel.is_empty() => c
+                .pods
+                .values()
+                .filter(|p| p.namespace == svc.namespace && p.is_live() && p.ready != Some(false))
+                .filter(|p| sel.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// The port a backend receives for a service port. A named `targetPort` is
+/// looked up in the backend; a pod that does not declare it is no endpoint
+/// for this port (the endpoints controller skips it): `None`.
+pub fn target_port(p: &Pod, sp: &ServicePort) -> Option<u16> {
+    match &sp.target_port {
+        TargetPort::Number(n) => Some(*n),
+        TargetPort::Name(n) => p.named_port(n, sp.protocol),
     }
 }
 
