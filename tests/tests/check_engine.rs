@@ -180,3 +180,42 @@ fn unmodelled_policies_make_dependent_results_unknown() {
     assert!(out.reason.as_deref().unwrap_or_default().contains("CiliumNetworkPolicy tenant-a/l7"), "{out:?}");
     assert_eq!(run(&cnp, &never_b_to_c(&cnp)).status, Status::Proven);
 }
+
+/// A Service destination is checked through its ClusterIP: the spec's port is
+/// the service port, and each backend is judged at the target port DNAT gives
+/// it (scenario 096: service port 80, named targetPort `http` = 8080 on be-1,
+/// 9090 on be-2, absent on be-3). Checking the backends at port 80 proved
+/// `never client -> web on tcp/80` although `trace` allows it.
+#[test]
+fn services_are_checked_after_dnat() {
+    use netprove_models::ingest::{load_snapshot, DirSource};
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/trace/096-eks-netpol-service-dnat");
+    let snap = load_snapshot(&DirSource::new(dir)).expect("loads");
+    let atoms = Atoms::build(&snap.network, &snap.index);
+    let mut ck = Checker::new(&snap.network, &snap.index, &atoms);
+    let app = |label: &str| {
+        let mut t = pods(&snap, "c1", "cli");
+        t.pods.retain(|(c, k)| snap.network.clusters[c].pods[k].labels.get("app").map(String::as_str) == Some(label));
+        t
+    };
+    let web =
+        Targets { services: [("c1".to_string(), "web/web".to_string())].into_iter().collect(), ..Targets::default() };
+    let check = |ck: &mut Checker, kind: Kind, src: Targets, port: u32| {
+        ck.check(&Property { kind, src, dst: web.clone(), ports: tcp(port) }, &Settings::default())
+    };
+
+    let out = check(&mut ck, Kind::Never, app("client"), 80);
+    assert_eq!(out.status, Status::Violated, "{out:?}");
+    assert_eq!(out.witnesses[0].verdict, Verdict::Allowed);
+    assert!(matches!(out.witnesses[0].flow.dport, Some(8080 | 9090)), "{:?}", out.witnesses[0].flow);
+    assert_eq!(check(&mut ck, Kind::Always, app("client"), 80).status, Status::Proven);
+    // client-2's egress admits only the Service CIDR, which DNAT leaves behind.
+    assert_eq!(check(&mut ck, Kind::Never, app("client-2"), 80).status, Status::Proven);
+    // Port 8080 is not a service port: nothing to reach through the ClusterIP.
+    assert_eq!(check(&mut ck, Kind::Never, app("client"), 8080).status, Status::Proven);
+    let out = check(&mut ck, Kind::Always, app("client"), 8080);
+    assert_eq!(out.status, Status::Violated, "{out:?}");
+    assert_eq!(out.witnesses[0].verdict, Verdict::Denied);
+    assert!(out.witnesses[0].to.starts_with("svc:"), "{}", out.witnesses[0].to);
+}

@@ -1851,6 +1851,9 @@ def nfw_geoip():
 # 086-089: policy kinds netprove does not model (tests/tools/scenarios_unmodelled.py).
 from scenarios_unmodelled import register as register_unmodelled  # noqa: E402
 register_unmodelled(scenario, eks, cite)
+from scenarios_np_audit import JUDGEMENT_CALLS as NP_AUDIT_CALLS, register as register_np_audit  # noqa: E402
+
+register_np_audit(scenario, eks=eks, cite=cite, docs=D, web=WEB)
 
 
 def main():
@@ -1897,7 +1900,7 @@ JUDGEMENT_CALLS = [
     "(its namespace, or the whole cluster when cluster-scoped; never hostNetwork pods), also with "
     "`network_policy_enforcement = false`, since those kinds are enforced by their own engines; a definite drop "
     "elsewhere is still `denied`; PolicyEndpoints, derived from NetworkPolicies, change nothing (086-089).",
-]
+] + NP_AUDIT_CALLS
 
 
 def write_readme(root, built, counts):

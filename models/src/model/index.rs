@@ -2,10 +2,11 @@
 //! table a subnet uses, which IPs a security group covers, and which ENI
 //! carries each pod. Pure computation, no IO.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::Ipv4Addr;
 
 use crate::model::aws::EniKind;
+use crate::model::k8s::Cluster;
 use crate::model::{Network, Warning, WarningKind};
 
 /// Something that owns an IPv4 address.
@@ -57,6 +58,71 @@ pub struct NetworkIndex {
     pub instance_nodes: HashMap<String, (String, String)>,
     /// VPC → its IGW.
     pub vpc_igw: HashMap<String, String>,
+}
+
+/// SecurityGroupPolicies act when a pod is created (the VPC resource
+/// controller's webhook), so the branch ENI in the snapshot is what applies.
+/// Says when the policies of the pod's namespace (podSelector AND
+/// serviceAccountSelector, groups unioned) would give another answer.
+fn sgp_consistency(net: &Network, cname: &str, cluster: &Cluster, ix: &NetworkIndex, warnings: &mut Vec<Warning>) {
+    if cluster.security_group_policies.is_empty() {
+        return;
+    }
+    for (key, pod) in &cluster.pods {
+        let Some(binding) = ix.pod_bindings.get(&(cname.to_string(), key.clone())) else { continue };
+        if binding.attachment == PodAttachment::HostNetwork {
+            continue;
+        }
+        let sa = pod.service_account.as_deref().unwrap_or("default");
+        let sa_labels = cluster.service_account_labels(&pod.namespace, sa);
+        let mut want: BTreeSet<&str> = BTreeSet::new();
+        let mut undecided = false;
+        for sgp in cluster.security_group_policies.values().filter(|p| p.namespace == pod.namespace) {
+            let needs_sa = sgp.service_account_selector.as_ref().is_some_and(|s| !s.is_empty());
+            let pod_ok = sgp.pod_selector.as_ref().is_none_or(|s| s.matches(&pod.labels));
+            if needs_sa && sa_labels.is_none() && pod_ok {
+                undecided = true;
+            } else if sgp.selects(&pod.labels, sa_labels) {
+                want.extend(sgp.group_ids.iter().map(String::as_str));
+            }
+        }
+        let list = |s: &BTreeSet<&str>| s.iter().copied().collect::<Vec<_>>().join(", ");
+        let message = match binding.attachment {
+            PodAttachment::BranchEni if !undecided => {
+                let have: BTreeSet<&str> = net
+                    .enis
+                    .get(&binding.eni)
+                    .map(|e| e.security_groups.iter().map(String::as_str).collect())
+                    .unwrap_or_default();
+                if want.is_empty() {
+                    Some(format!(
+                        "pod {key} has branch ENI `{}` but no SecurityGroupPolicy of its namespace selects it \
+                         (policies changed after the pod was created?); the ENI's groups apply",
+                        binding.eni
+                    ))
+                } else if want != have {
+                    Some(format!(
+                        "SecurityGroupPolicies select [{}] for pod {key}, but its branch ENI `{}` carries [{}]; \
+                         the ENI's groups apply",
+                        list(&want),
+                        binding.eni,
+                        list(&have)
+                    ))
+                } else {
+                    None
+                }
+            }
+            PodAttachment::NodeSecondaryIp if !want.is_empty() => Some(format!(
+                "SecurityGroupPolicies select [{}] for pod {key}, but it has no branch ENI (created before the \
+                 policy, ENABLE_POD_ENI off, or a node without a trunk ENI); the node ENI's groups apply",
+                list(&want)
+            )),
+            _ => None,
+        };
+        if let Some(m) = message {
+            warnings.push(Warning::at(WarningKind::Suspicious, &pod.prov, m));
+        }
+    }
 }
 
 impl NetworkIndex {
@@ -183,6 +249,7 @@ impl NetworkIndex {
                     ix.ip_owners.entry(ip).or_default().push(IpOwner::Pod { cluster: cname.clone(), pod: key.clone() });
                 }
             }
+            sgp_consistency(net, cname, cluster, &ix, &mut warnings);
         }
         for v in ix.sg_members.values_mut() {
             v.sort();

@@ -27,11 +27,14 @@ pub struct Targets {
     pub enis: BTreeSet<String>,
     /// Addresses outside every ENI and pod (the internet, on-premises).
     pub external: Vec<Ipv4Net>,
+    /// Services, `(cluster, namespace/name)`, reached through their ClusterIP:
+    /// the engine checks their backends at the ports DNAT gives them.
+    pub services: BTreeSet<(String, String)>,
 }
 
 impl Targets {
     pub fn is_empty(&self) -> bool {
-        self.pods.is_empty() && self.enis.is_empty() && self.external.is_empty()
+        self.pods.is_empty() && self.enis.is_empty() && self.external.is_empty() && self.services.is_empty()
     }
 }
 

@@ -9,13 +9,13 @@ use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
 use netprove_models::model::aws::Nacl;
-use netprove_models::model::k8s::{NpPeer, PortRef};
-use netprove_models::model::net::{PROTO_ICMP, PROTO_TCP, PROTO_UDP};
+use netprove_models::model::k8s::PortRef;
+use netprove_models::model::net::{PROTO_ICMP, PROTO_SCTP, PROTO_TCP, PROTO_UDP};
 use netprove_models::model::{Action, Direction, Network, NetworkIndex, Traffic};
 
 use super::term::*;
 use crate::eval::filters::{self, Outcome, PeerMatch, SgContext};
-use crate::eval::netpol::NpDirection;
+use crate::eval::netpol::{self, NpDirection, NpMatch, Peer};
 use crate::eval::nfw::{AppLayer, Connection, NfwVerdict, PreparedFirewall};
 use crate::eval::obligation::{Obligation, PathFate, PeerRef, RecordedPath};
 use crate::eval::packet::{Leg, Packet, PortSym, NAT_PORTS};
@@ -262,7 +262,8 @@ impl<'a> Encoder<'a> {
         Tri { maybe: and([or(maybe), not(allow.clone())]), allow }
     }
 
-    /// NetworkPolicy (`eval::netpol::decide`).
+    /// NetworkPolicy (`eval::netpol::decide`): the peer tests are concrete
+    /// (addresses are fixed), the port tests symbolic.
     fn np(
         &self,
         cluster: &str,
@@ -274,20 +275,25 @@ impl<'a> Encoder<'a> {
     ) -> Tri {
         let Some(c) = self.net.clusters.get(cluster) else { return Tri::unknown_all() };
         let Some(pod) = c.pods.get(pod_key) else { return Tri::unknown_all() };
-        // Policies netprove does not model decide too, enforced or not.
+        let peer = match peer {
+            PeerRef::Pod(k) => c.pods.get(k).map_or(Peer::Ip(peer_ip), Peer::Pod),
+            PeerRef::Ip(_) => Peer::Ip(peer_ip),
+        };
+        // As `netpol::decide`: self traffic first, then policies netprove
+        // does not model (enforced or not), then enforcement.
+        if netpol::is_self(pod, peer) {
+            return Tri::allow_all();
+        }
         if !c.unmodelled_policies_for(pod).is_empty() {
             return Tri::unknown_all();
         }
         if !c.network_policy_enforcement || pod.host_network {
             return Tri::allow_all();
         }
-        let peer_pod = match peer {
-            PeerRef::Pod(k) => c.pods.get(k),
-            PeerRef::Ip(_) => None,
-        };
         let dst = dst_pod.and_then(|k| c.pods.get(k));
         let mut isolated = false;
         let mut allow = Vec::new();
+        let mut possible = Vec::new();
         for np in c.network_policies.values() {
             if np.namespace != pod.namespace || !np.pod_selector.matches(&pod.labels) {
                 continue;
@@ -299,28 +305,11 @@ impl<'a> Encoder<'a> {
             let Some(rules) = rules else { continue };
             isolated = true;
             for rule in rules {
-                let peer_ok = match &rule.peers {
-                    None => true,
-                    Some(peers) => peers.iter().any(|p| match p {
-                        NpPeer::IpBlock { cidr, except } => {
-                            cidr.contains(&peer_ip) && !except.iter().any(|e| e.contains(&peer_ip))
-                        }
-                        NpPeer::IpBlock6 { .. } => false,
-                        NpPeer::Pods { namespace_selector, pod_selector } => match peer_pod {
-                            Some(other) if !other.host_network => {
-                                let ns_ok = match namespace_selector {
-                                    None => other.namespace == np.namespace,
-                                    Some(sel) => sel.matches(&c.namespace_labels(&other.namespace)),
-                                };
-                                ns_ok && pod_selector.as_ref().is_none_or(|s| s.matches(&other.labels))
-                            }
-                            _ => false,
-                        },
-                    }),
+                let into = match netpol::rule_peers_match(c, np, rule, peer) {
+                    NpMatch::Yes => &mut allow,
+                    NpMatch::Unknown(_) => &mut possible,
+                    NpMatch::No => continue,
                 };
-                if !peer_ok {
-                    continue;
-                }
                 let ports = match &rule.ports {
                     None => tt(),
                     Some(ports) => or(ports.iter().map(|p| {
@@ -330,23 +319,23 @@ impl<'a> Encoder<'a> {
                             (Some(PortRef::Number(n)), Some(e)) => {
                                 in_range(Expr::Field(Field::Dport), u32::from(*n), u32::from(e))
                             }
-                            (Some(PortRef::Name(name)), _) => match dst.and_then(|d| d.named_port(name, p.protocol)) {
-                                Some(n) => eq(Field::Dport, u32::from(n)),
+                            (Some(PortRef::Name(name)), _) => match dst {
+                                Some(d) => or(d.named_ports(name, p.protocol).map(|n| eq(Field::Dport, u32::from(n)))),
                                 None => ff(),
                             },
                         };
                         and([proto_is(p.protocol.number()), port])
                     })),
                 };
-                allow.push(ports);
+                into.push(ports);
             }
         }
         if !isolated {
             return Tri::allow_all();
         }
         let allow = or(allow);
-        let own_node = dir == NpDirection::Ingress && pod.host_ip == Some(peer_ip);
-        Tri { maybe: if own_node { not(allow.clone()) } else { ff() }, allow }
+        let maybe = if netpol::own_node(pod, dir, peer).is_some() { tt() } else { or(possible) };
+        Tri { maybe: and([maybe, not(allow.clone())]), allow }
     }
 
     /// Network Firewall: exact over the cells of the partition its rules
@@ -362,7 +351,7 @@ impl<'a> Encoder<'a> {
         let cuts = fw.cuts();
         let cells = cuts.port_cells();
         let mut listed: Vec<u8> = cuts.protos.iter().copied().collect();
-        for p in [PROTO_ICMP, PROTO_TCP, PROTO_UDP] {
+        for p in [PROTO_ICMP, PROTO_TCP, PROTO_UDP, PROTO_SCTP] {
             if !listed.contains(&p) {
                 listed.push(p);
             }
@@ -401,7 +390,7 @@ impl<'a> Encoder<'a> {
         for p in &listed {
             let base = proto_is(*p);
             match *p {
-                PROTO_TCP | PROTO_UDP => {
+                PROTO_TCP | PROTO_UDP | PROTO_SCTP => {
                     for (slo, _, sc) in &sdims {
                         for (dlo, _, dc) in &ddims {
                             judge(conn(*p, *slo, *dlo, None), and([base.clone(), sc.clone(), dc.clone()]));

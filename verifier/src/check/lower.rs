@@ -32,31 +32,12 @@ pub fn ports(on: &PortSpec) -> Term {
     }))
 }
 
-/// Selected endpoints as engine targets. Services stand for their ready
-/// backend pods; `internet` is every public range outside the VPCs.
+/// Selected endpoints as engine targets; `internet` is every public range
+/// outside the VPCs. Services stay Services: the engine checks them through
+/// their ClusterIP (DNAT to each backend's target port).
 pub fn targets(net: &Network, e: &EndpointSet) -> Targets {
-    let mut t = Targets { pods: e.pods.clone(), enis: e.enis.clone(), external: e.cidrs.clone() };
-    for (cluster, key) in &e.services {
-        let Some(c) = net.clusters.get(cluster) else { continue };
-        let Some(svc) = c.services.get(key) else { continue };
-        let backends: Vec<String> = match (&svc.endpoints, &svc.selector) {
-            (Some(eps), _) => c
-                .pods
-                .values()
-                .filter(|p| p.is_live() && eps.iter().any(|e| e.ready && Some(e.ip) == p.ip))
-                .map(|p| p.key())
-                .collect(),
-            (None, Some(sel)) if !sel.is_empty() => c
-                .pods
-                .values()
-                .filter(|p| p.namespace == svc.namespace && p.is_live())
-                .filter(|p| sel.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
-                .map(|p| p.key())
-                .collect(),
-            _ => Vec::new(),
-        };
-        t.pods.extend(backends.into_iter().map(|k| (cluster.clone(), k)));
-    }
+    let mut t =
+        Targets { pods: e.pods.clone(), enis: e.enis.clone(), external: e.cidrs.clone(), services: e.services.clone() };
     if e.internet {
         let vpcs: Vec<(u32, u32)> = net
             .vpcs
@@ -149,4 +130,17 @@ pub fn lower(net: &Network, set: &SpecSet, res: &Resolution) -> Vec<SpecInput> {
             }
         })
         .collect()
+}
+
+/// Services replaced by their ready backend pods (no port translation): for
+/// `why`, which explains paths to pods.
+pub fn with_backends(net: &Network, mut t: Targets) -> Targets {
+    for (cluster, key) in std::mem::take(&mut t.services) {
+        let Some(c) = net.clusters.get(&cluster) else { continue };
+        let Some(svc) = c.services.get(&key) else { continue };
+        for p in crate::eval::walk::service_backends(c, svc) {
+            t.pods.insert((cluster.clone(), p.key()));
+        }
+    }
+    t
 }

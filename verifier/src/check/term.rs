@@ -100,6 +100,17 @@ impl Term {
             Term::Or(ts) => ts.iter().any(|t| t.eval(h)),
         }
     }
+
+    /// The term with field `f` fixed to `v` (folded).
+    pub fn with_field(&self, f: Field, v: u32) -> Term {
+        match self {
+            Term::InRange(Expr::Field(g), lo, hi) if *g == f => bool_(*lo <= v && v <= *hi),
+            Term::True | Term::False | Term::InRange(..) => self.clone(),
+            Term::Not(t) => not(t.with_field(f, v)),
+            Term::And(ts) => and(ts.iter().map(|t| t.with_field(f, v))),
+            Term::Or(ts) => or(ts.iter().map(|t| t.with_field(f, v))),
+        }
+    }
 }
 
 pub fn tt() -> Term {

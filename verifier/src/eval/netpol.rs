@@ -7,9 +7,14 @@
 //! the source and ingress of the destination must both allow. Peers: within
 //! one peer `namespaceSelector` AND `podSelector`; across peers OR; `ipBlock`
 //! matches by address (pod IPs included, as the e2e tests expect) minus
-//! `except`. Named ports resolve on the destination pod, protocol included.
-//! A rule with `ports` admits only those protocols. hostNetwork pods are
-//! never selected and match no pod selector: they are node traffic.
+//! `except`. Named ports resolve on the destination pod (any container
+//! declaring the name for the rule's protocol). A rule with `ports` admits
+//! only those protocols. hostNetwork pods are never selected and match no pod
+//! selector: they are node traffic. A pod talking to itself is never subject
+//! to its policies ("a pod cannot block access to itself"). Undecidable
+//! cases are `Unknown`: ingress from the pod's own node (the docs exempt it,
+//! several plugins enforce it) and namespace selectors on labels of a
+//! namespace the snapshot has no object for.
 //!
 //! A pod that a policy of a kind netprove does not model may apply to
 //! (AdminNetworkPolicy, Cilium, Calico, …: `Cluster::unmodelled_policies`)
@@ -49,6 +54,11 @@ pub enum NpVerdict {
     AllowedBy { rule: String, location: String },
     /// Isolated and no rule admits it; the isolating policies are listed.
     Denied { policies: Vec<String> },
+    /// Isolated, no rule surely admits it, but the outcome cannot be decided
+    /// (the reason says why).
+    Unknown { policies: Vec<String>, reason: String },
+    /// The pod talks to itself: its policies do not apply.
+    SelfTraffic,
     /// Enforcement is off for the cluster.
     NotEnforced,
     /// Policies netprove does not model may apply to the pod (their label,
@@ -56,11 +66,13 @@ pub enum NpVerdict {
     Unmodelled { policies: Vec<(String, Provenance)> },
 }
 
-impl NpVerdict {
-    /// Whether the connection is definitely admitted in this direction.
-    pub fn allows(&self) -> bool {
-        !matches!(self, NpVerdict::Denied { .. } | NpVerdict::Unmodelled { .. })
-    }
+/// Whether a peer or a rule matches: `Unknown` when it depends on data the
+/// snapshot lacks (the reason says which).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NpMatch {
+    Yes,
+    No,
+    Unknown(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +94,11 @@ pub fn decide(
     proto: u8,
     port: PortRange,
 ) -> NpVerdict {
+    // A pod connecting to its own IP is subject to no policy, of any kind
+    // (NetworkPolicy docs; network-policy-api "API overview" for CNP).
+    if is_self(pod, peer) {
+        return NpVerdict::SelfTraffic;
+    }
     let unmodelled = cluster.unmodelled_policies_for(pod);
     if !unmodelled.is_empty() {
         return NpVerdict::Unmodelled { policies: unmodelled.iter().map(|u| (u.label(), u.prov.clone())).collect() };
@@ -93,6 +110,7 @@ pub fn decide(
         return NpVerdict::NotIsolated;
     }
     let mut isolating = Vec::new();
+    let mut undecided: Option<String> = None;
     for np in cluster.network_policies.values() {
         if np.namespace != pod.namespace || !np.pod_selector.matches(&pod.labels) {
             continue;
@@ -111,58 +129,104 @@ pub fn decide(
             isolating.push(name);
         }
         for rule in rules {
-            if rule_matches(cluster, np, rule, peer, dst_pod, proto, port) {
-                return NpVerdict::AllowedBy { rule: rule.prov.short(), location: rule.prov.location() };
+            if !ports_match(rule.ports.as_deref(), dst_pod, proto, port) {
+                continue;
+            }
+            match rule_peers_match(cluster, np, rule, peer) {
+                NpMatch::Yes => {
+                    return NpVerdict::AllowedBy { rule: rule.prov.short(), location: rule.prov.location() }
+                }
+                NpMatch::Unknown(why) => {
+                    undecided.get_or_insert_with(|| format!("{} might admit it: {why}", rule.prov.short()));
+                }
+                NpMatch::No => {}
             }
         }
     }
     if isolating.is_empty() {
-        NpVerdict::NotIsolated
-    } else {
-        NpVerdict::Denied { policies: isolating }
+        return NpVerdict::NotIsolated;
+    }
+    if let Some(node) = own_node(pod, dir, peer) {
+        let reason = format!(
+            "it comes from {}'s own node {node}: the Kubernetes docs exempt that from ingress isolation, \
+             some implementations enforce it",
+            pod.key()
+        );
+        return NpVerdict::Unknown { policies: isolating, reason };
+    }
+    match undecided {
+        Some(reason) => NpVerdict::Unknown { policies: isolating, reason },
+        None => NpVerdict::Denied { policies: isolating },
     }
 }
 
-fn rule_matches(
-    cluster: &Cluster,
-    np: &NetworkPolicy,
-    rule: &NpRule,
-    peer: Peer<'_>,
-    dst_pod: Option<&Pod>,
-    proto: u8,
-    port: PortRange,
-) -> bool {
-    let peer_ok = match &rule.peers {
-        None => true,
-        Some(peers) => peers.iter().any(|p| peer_matches(cluster, np, p, peer)),
-    };
-    peer_ok && ports_match(rule.ports.as_deref(), dst_pod, proto, port)
+/// Is the peer the pod itself?
+pub fn is_self(pod: &Pod, peer: Peer<'_>) -> bool {
+    match peer {
+        Peer::Pod(p) => p.namespace == pod.namespace && p.name == pod.name,
+        Peer::Ip(ip) => pod.ip == Some(ip),
+    }
 }
 
-fn peer_matches(cluster: &Cluster, np: &NetworkPolicy, p: &NpPeer, peer: Peer<'_>) -> bool {
+/// The pod's node address, when ingress comes from that node (kubelet, a
+/// hostNetwork pod there). The docs' isolation rules exempt it for ingress
+/// only ("the only allowed connections into the pod are those from the pod's
+/// node and those allowed by the ingress list"); egress has no such clause.
+pub fn own_node(pod: &Pod, dir: NpDirection, peer: Peer<'_>) -> Option<Ipv4Addr> {
+    match peer {
+        Peer::Ip(ip) if dir == NpDirection::Ingress && pod.host_ip == Some(ip) => Some(ip),
+        _ => None,
+    }
+}
+
+/// Does one of the rule's peers match (every peer when `from`/`to` is empty)?
+pub fn rule_peers_match(cluster: &Cluster, np: &NetworkPolicy, rule: &NpRule, peer: Peer<'_>) -> NpMatch {
+    let Some(peers) = &rule.peers else { return NpMatch::Yes };
+    let mut out = NpMatch::No;
+    for p in peers {
+        match peer_matches(cluster, np, p, peer) {
+            NpMatch::Yes => return NpMatch::Yes,
+            NpMatch::Unknown(why) => {
+                if out == NpMatch::No {
+                    out = NpMatch::Unknown(why);
+                }
+            }
+            NpMatch::No => {}
+        }
+    }
+    out
+}
+
+fn peer_matches(cluster: &Cluster, np: &NetworkPolicy, p: &NpPeer, peer: Peer<'_>) -> NpMatch {
+    let yes = |b: bool| if b { NpMatch::Yes } else { NpMatch::No };
     match p {
         NpPeer::IpBlock { cidr, except } => match peer.ip() {
-            Some(ip) => cidr.contains(&ip) && !except.iter().any(|e| e.contains(&ip)),
-            None => false,
+            Some(ip) => yes(cidr.contains(&ip) && !except.iter().any(|e| e.contains(&ip))),
+            None => NpMatch::No,
         },
-        NpPeer::IpBlock6 { .. } => false,
+        NpPeer::IpBlock6 { .. } => NpMatch::No,
         NpPeer::Pods { namespace_selector, pod_selector } => {
-            let Peer::Pod(other) = peer else { return false };
-            if other.host_network {
-                return false;
+            let Peer::Pod(other) = peer else { return NpMatch::No };
+            if other.host_network || !pod_selector.as_ref().is_none_or(|s| s.matches(&other.labels)) {
+                return NpMatch::No;
             }
-            let ns_ok = match namespace_selector {
-                None => other.namespace == np.namespace,
-                Some(sel) => sel.matches(&cluster.namespace_labels(&other.namespace)),
-            };
-            ns_ok && pod_selector.as_ref().is_none_or(|s| s.matches(&other.labels))
+            match namespace_selector {
+                None => yes(other.namespace == np.namespace),
+                Some(sel) => match cluster.namespace_selected(sel, &other.namespace) {
+                    Some(b) => yes(b),
+                    None => NpMatch::Unknown(format!(
+                        "namespace `{}` has no Namespace object in the snapshot, so whether it matches \
+                         namespaceSelector `{sel}` is unknown",
+                        other.namespace
+                    )),
+                },
+            }
         }
     }
 }
 
-/// A span matches only if every port of it is admitted (a partial match is
-/// reported by the caller as an approximation through `ports_cover`).
-fn ports_match(ports: Option<&[NpPort]>, dst_pod: Option<&Pod>, proto: u8, port: PortRange) -> bool {
+/// A span matches only if every port of it is admitted.
+pub fn ports_match(ports: Option<&[NpPort]>, dst_pod: Option<&Pod>, proto: u8, port: PortRange) -> bool {
     let Some(ports) = ports else { return true };
     ports.iter().any(|p| {
         if p.protocol.number() != proto {
@@ -173,7 +237,7 @@ fn ports_match(ports: Option<&[NpPort]>, dst_pod: Option<&Pod>, proto: u8, port:
             (Some(PortRef::Number(n)), None) => port.lo == *n && port.hi == *n,
             (Some(PortRef::Number(n)), Some(e)) => *n <= port.lo && port.hi <= e,
             (Some(PortRef::Name(name)), _) => {
-                dst_pod.and_then(|d| d.named_port(name, p.protocol)).is_some_and(|n| port.lo == n && port.hi == n)
+                port.lo == port.hi && dst_pod.is_some_and(|d| d.named_ports(name, p.protocol).any(|n| n == port.lo))
             }
         }
     })

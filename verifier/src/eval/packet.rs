@@ -5,7 +5,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use netprove_models::model::net::{proto_name, PROTO_ICMP, PROTO_TCP, PROTO_UDP};
+use netprove_models::model::net::{proto_name, PROTO_ICMP, PROTO_SCTP, PROTO_TCP, PROTO_UDP};
 use netprove_models::model::PortRange;
 
 /// Ephemeral source ports a NAT gateway or randomised SNAT may choose.
@@ -46,8 +46,9 @@ pub struct Packet {
 }
 
 impl Packet {
+    /// TCP, UDP and SCTP carry ports (AWS filters match ports of TCP and UDP only).
     pub fn has_ports(&self) -> bool {
-        self.proto == PROTO_TCP || self.proto == PROTO_UDP
+        matches!(self.proto, PROTO_TCP | PROTO_UDP | PROTO_SCTP)
     }
 
     /// The reply: addresses and ports swapped; ICMP echo request becomes reply.

@@ -16,7 +16,7 @@ use netprove_models::model::aws::{
     TgwAttachment, TgwRouteType,
 };
 use netprove_models::model::index::PodAttachment;
-use netprove_models::model::k8s::{Cluster, Pod, SgEnforcingMode};
+use netprove_models::model::k8s::{Cluster, Pod, Service, ServicePort, SgEnforcingMode, TargetPort};
 use netprove_models::model::nfw::{Firewall, FirewallEndpoint};
 use netprove_models::model::{Direction, Network, NetworkIndex, PortRange, Provenance};
 
@@ -1173,51 +1173,24 @@ impl<'a> Evaluator<'a> {
             ));
         };
         // ClusterIPs are virtual: only kube-proxy on the cluster's nodes translates them.
-        let from_cluster = match &q.from {
-            Endpoint::Pod { cluster: pc, .. } => pc == cluster,
-            Endpoint::Eni { eni, .. } => self
-                .net
-                .enis
-                .get(eni)
-                .and_then(|e| e.instance_id())
-                .is_some_and(|i| self.index.instance_nodes.get(i).is_some_and(|(cl, _)| cl == cluster)),
-            _ => false,
-        };
-        if !from_cluster {
+        if !self.reaches_cluster_ips(&q.from, cluster) {
             return fail(format!(
                 "the ClusterIP of {cluster}/{service} is reachable only from the cluster's nodes and pods"
             ));
         }
-        let pods: Vec<&Pod> = match &svc.endpoints {
-            Some(eps) => eps
-                .iter()
-                .filter(|e| e.ready)
-                .filter_map(|e| c.pods.values().find(|p| p.ip == Some(e.ip) && p.is_live()))
-                .collect(),
-            None => match &svc.selector {
-                Some(sel) if !sel.is_empty() => c
-                    .pods
-                    .values()
-                    .filter(|p| p.namespace == svc.namespace && p.is_live() && p.ready != Some(false))
-                    .filter(|p| sel.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
-                    .collect(),
-                _ => Vec::new(),
-            },
-        };
+        let pods = service_backends(c, svc);
         if pods.is_empty() {
             return fail(format!("service {cluster}/{service} has no ready backends"));
         }
-        for p in pods {
-            let target = match &sp.target_port {
-                netprove_models::model::k8s::TargetPort::Number(n) => Some(*n),
-                netprove_models::model::k8s::TargetPort::Name(n) => p.named_port(n, sp.protocol),
-            };
-            let Some(target) = target else {
-                let mut r = fail(format!("backend {} has no port named for the service's targetPort", p.key()));
-                r.to = format!("pod:{cluster}/{}", p.key());
-                backends.push(r);
-                continue;
-            };
+        let targets: Vec<(&Pod, u16)> = pods.into_iter().filter_map(|p| target_port(p, sp).map(|t| (p, t))).collect();
+        if targets.is_empty() {
+            return fail(format!(
+                "no ready backend of {cluster}/{service} declares the service's targetPort for {}/{}",
+                netprove_models::model::net::proto_name(q.proto),
+                q.dport
+            ));
+        }
+        for (p, target) in targets {
             let mut sub = q.clone();
             sub.to = Endpoint::Pod { cluster: cluster.to_string(), pod: p.key() };
             sub.to_label = format!("pod:{cluster}/{}", p.key());
@@ -1266,6 +1239,21 @@ impl<'a> Evaluator<'a> {
             reply: Vec::new(),
             approximations: Vec::new(),
             backends,
+        }
+    }
+
+    /// Can `from` use the cluster's ClusterIPs? Only its pods and nodes run
+    /// kube-proxy's translation.
+    pub fn reaches_cluster_ips(&self, from: &Endpoint, cluster: &str) -> bool {
+        match from {
+            Endpoint::Pod { cluster: pc, .. } => pc == cluster,
+            Endpoint::Eni { eni, .. } => self
+                .net
+                .enis
+                .get(eni)
+                .and_then(|e| e.instance_id())
+                .is_some_and(|i| self.index.instance_nodes.get(i).is_some_and(|(cl, _)| cl == cluster)),
+            _ => false,
         }
     }
 
@@ -1368,7 +1356,7 @@ impl<'a> Evaluator<'a> {
             (Endpoint::External { ip }, None) => *ip,
             _ => return (Verdict::Unknown, Some("unplaceable destination".into()), None, None, Vec::new(), Vec::new()),
         };
-        let has_ports = q.proto == 6 || q.proto == 17;
+        let has_ports = matches!(q.proto, 6 | 17 | 132);
         let mut pkt = Packet {
             src: src_ip,
             dst: dst_ip,
@@ -1462,7 +1450,10 @@ impl<'a> Evaluator<'a> {
                     return Err(Fate::Unknown(format!("{} is on no ENI in the snapshot", s.ip)));
                 };
                 let mut egress_eni = eni;
-                let mut same_node_local = false;
+                // Same-node traffic (pods and their node: kubelet, hostNetwork pods)
+                // never leaves the node unless a branch ENI is involved in strict mode.
+                let same_node_local =
+                    dst.as_ref().is_some_and(|d| self.same_node(s, d)) && !self.branch_strict(src, dst);
                 if let Some((cluster, pod, att)) = s.pod {
                     w.hop(format!("pod:{}/{}", cluster.name, pod.key()), "pod", "forward", format!("{pkt}"));
                     if !pod.host_network {
@@ -1471,7 +1462,10 @@ impl<'a> Evaluator<'a> {
                             Some((dc, dp, _)) if dc.name == cluster.name && !dp.host_network => Peer::Pod(dp),
                             _ => Peer::Ip(pkt.dst),
                         };
-                        let dpod = dst_pod.filter(|(dc, _, _)| dc.name == cluster.name).map(|(_, p, _)| p);
+                        // Named ports resolve on pods of this cluster; a hostNetwork pod is node traffic.
+                        let dpod = dst_pod
+                            .filter(|(dc, dp, _)| dc.name == cluster.name && !dp.host_network)
+                            .map(|(_, p, _)| p);
                         let v = if let Some(rec) = &mut w.record {
                             rec.push(Obligation::Np {
                                 cluster: cluster.name.clone(),
@@ -1489,29 +1483,7 @@ impl<'a> Evaluator<'a> {
                             netpol::decide(cluster, pod, NpDirection::Egress, peer, dpod, pkt.proto, pkt.dport)
                         };
                         np_hop(w, &v, "egress", pod);
-                        match &v {
-                            NpVerdict::Denied { policies } => {
-                                let why = format!(
-                                    "egress NetworkPolicies of {} ({}) allow no rule for {pkt}",
-                                    pod.key(),
-                                    policies.join(", ")
-                                );
-                                return Err(drop(why, policies.first().cloned().unwrap_or_default()));
-                            }
-                            // Undecided, not dropped: a definite drop further on still denies.
-                            NpVerdict::Unmodelled { policies } => {
-                                w.doubts.push(unmodelled_doubt("egress", pod, policies))
-                            }
-                            _ => {}
-                        }
-                    }
-                    // Same-node traffic never leaves the node unless a branch ENI is involved in strict mode.
-                    if let Some((dc, dp, datt)) = dst_pod {
-                        if dc.name == cluster.name && dp.node_name.is_some() && dp.node_name == pod.node_name {
-                            let branch_strict = cluster.sg_enforcing_mode == SgEnforcingMode::Strict
-                                && (att == PodAttachment::BranchEni || datt == PodAttachment::BranchEni);
-                            same_node_local = !branch_strict;
-                        }
+                        np_fate(w, &v, "egress", pod, &pkt)?;
                     }
                     // VPC CNI SNAT (AWS_VPC_K8S_CNI_EXTERNALSNAT=false): to the node's primary IP when leaving the VPC.
                     if !same_node_local && !pod.host_network && self.snat_applies(cluster, pod, att, pkt.dst) {
@@ -1544,7 +1516,12 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 if same_node_local {
-                    w.hop(pod_node(s), "node", "forward", "same node: delivered locally, no security group or NACL");
+                    w.hop(
+                        self.node_label(s),
+                        "node",
+                        "forward",
+                        "same node: delivered locally, no security group or NACL",
+                    );
                     match dst.and_then(|d| d.eni) {
                         Some(e) => Fate::AtEni(e, pkt),
                         None => return Err(Fate::Unknown("destination is on no ENI".into())),
@@ -1608,24 +1585,7 @@ impl<'a> Evaluator<'a> {
                             netpol::decide(cluster, pod, NpDirection::Ingress, peer, Some(pod), p.proto, p.dport)
                         };
                         np_hop(w, &v, "ingress", pod);
-                        if let NpVerdict::Unmodelled { policies } = &v {
-                            w.doubts.push(unmodelled_doubt("ingress", pod, policies));
-                        }
-                        if let NpVerdict::Denied { policies } = &v {
-                            let from_own_node = pod.host_ip == Some(p.src);
-                            let why = format!(
-                                "ingress NetworkPolicies of {} ({}) allow no rule for {p}",
-                                pod.key(),
-                                policies.join(", ")
-                            );
-                            if from_own_node {
-                                w.approx.push("traffic from a pod's own node may be exempt from NetworkPolicy (implementation-defined)".into());
-                                return Err(Fate::Unknown(format!(
-                                    "{why}; but it comes from the pod's own node, which some implementations exempt"
-                                )));
-                            }
-                            return Err(drop(why, policies.first().cloned().unwrap_or_default()));
-                        }
+                        np_fate(w, &v, "ingress", pod, &p)?;
                     }
                     w.hop(format!("pod:{}/{}", cluster.name, pod.key()), "deliver", "deliver", format!("{p}"));
                 } else {
@@ -1753,12 +1713,11 @@ impl<'a> Evaluator<'a> {
                 if let Some((cluster, pod, _)) = d.pod {
                     w.hop(format!("pod:{}/{}", cluster.name, pod.key()), "pod", "forward", format!("reply {rp}"));
                 }
-                let local = src.and_then(|s| s.pod).zip(d.pod).is_some_and(|((sc, sp, _), (dc, dp, _))| {
-                    sc.name == dc.name && sp.node_name.is_some() && sp.node_name == dp.node_name
-                }) && w.translations.is_empty()
+                let local = src.as_ref().is_some_and(|s| self.same_node(d, s))
+                    && w.translations.is_empty()
                     && !self.branch_strict(src, dst);
                 if local {
-                    w.hop(pod_node_opt(src), "node", "forward", "same node: delivered locally");
+                    w.hop(self.node_label(d), "node", "forward", "same node: delivered locally");
                     match src.and_then(|s| s.eni) {
                         Some(e) => Fate::AtEni(e, rp),
                         None => Fate::Unknown("source on no ENI".into()),
@@ -1829,6 +1788,30 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The cluster node a place is on: a pod's node, or the node whose
+    /// instance owns the ENI.
+    fn node_of(&self, p: &Place<'a>) -> Option<(&'a str, &'a str)> {
+        match p.pod {
+            Some((c, pod, _)) => pod.node_name.as_deref().map(|n| (c.name.as_str(), n)),
+            None => p
+                .eni
+                .and_then(|e| e.instance_id())
+                .and_then(|i| self.index.instance_nodes.get(i))
+                .map(|(c, n)| (c.as_str(), n.as_str())),
+        }
+    }
+
+    fn node_label(&self, p: &Place<'a>) -> String {
+        self.node_of(p).map_or_else(|| "node".into(), |(_, n)| n.to_string())
+    }
+
+    /// Are both places on one cluster node (pods, hostNetwork pods, the
+    /// node's own addresses)? Their traffic stays in the host: veth pairs
+    /// and local routes, no ENI crossed.
+    fn same_node(&self, a: &Place<'a>, b: &Place<'a>) -> bool {
+        self.node_of(a).is_some_and(|n| self.node_of(b) == Some(n))
+    }
+
     fn branch_strict(&self, src: &Option<Place<'a>>, dst: &Option<Place<'a>>) -> bool {
         let strict_branch = |p: &Option<Place<'a>>| {
             p.and_then(|p| p.pod).is_some_and(|(c, _, a)| {
@@ -1836,6 +1819,38 @@ impl<'a> Evaluator<'a> {
             })
         };
         strict_branch(src) || strict_branch(dst)
+    }
+}
+
+/// The backends kube-proxy sends a Service's traffic to: the ready addresses
+/// of its Endpoints/EndpointSlices that are live pods, else the live, ready
+/// pods its selector matches in its namespace.
+pub fn service_backends<'c>(c: &'c Cluster, svc: &Service) -> Vec<&'c Pod> {
+    match &svc.endpoints {
+        Some(eps) => eps
+            .iter()
+            .filter(|e| e.ready)
+            .filter_map(|e| c.pods.values().find(|p| p.ip == Some(e.ip) && p.is_live()))
+            .collect(),
+        None => match &svc.selector {
+            Some(sel) if !sel.is_empty() => c
+                .pods
+                .values()
+                .filter(|p| p.namespace == svc.namespace && p.is_live() && p.ready != Some(false))
+                .filter(|p| sel.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// The port a backend receives for a service port. A named `targetPort` is
+/// looked up in the backend; a pod that does not declare it is no endpoint
+/// for this port (the endpoints controller skips it): `None`.
+pub fn target_port(p: &Pod, sp: &ServicePort) -> Option<u16> {
+    match &sp.target_port {
+        TargetPort::Number(n) => Some(*n),
+        TargetPort::Name(n) => p.named_port(n, sp.protocol),
     }
 }
 
@@ -1851,12 +1866,29 @@ fn to_path(o: Outcome2, obligations: Vec<Obligation>) -> RecordedPath {
     RecordedPath { fate, obligations, nodes }
 }
 
-fn pod_node(p: &Place) -> String {
-    p.pod.and_then(|(_, pod, _)| pod.node_name.clone()).unwrap_or_else(|| "node".into())
-}
-
-fn pod_node_opt(p: &Option<Place>) -> String {
-    p.as_ref().map(pod_node).unwrap_or_else(|| "node".into())
+/// Stops the walk when a NetworkPolicy decision drops the packet or cannot be decided.
+fn np_fate<'a>(w: &mut Walk, v: &NpVerdict, dir: &str, pod: &Pod, pkt: &Packet) -> Result<(), Fate<'a>> {
+    match v {
+        NpVerdict::Denied { policies } => {
+            let why =
+                format!("{dir} NetworkPolicies of {} ({}) allow no rule for {pkt}", pod.key(), policies.join(", "));
+            Err(drop(why, policies.first().cloned().unwrap_or_default()))
+        }
+        // Undecided, not dropped: a definite drop further on still denies.
+        NpVerdict::Unmodelled { policies } => {
+            w.doubts.push(unmodelled_doubt(dir, pod, policies));
+            Ok(())
+        }
+        NpVerdict::Unknown { policies, reason } => {
+            w.approx.push(format!("NetworkPolicy: {reason}"));
+            Err(Fate::Unknown(format!(
+                "{dir} NetworkPolicies of {} ({}) surely allow no rule for {pkt}, but {reason}",
+                pod.key(),
+                policies.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn np_hop(w: &mut Walk, v: &NpVerdict, dir: &str, pod: &Pod) {
@@ -1894,6 +1926,18 @@ fn np_hop(w: &mut Walk, v: &NpVerdict, dir: &str, pod: &Pod) {
             policies.first().map(|(_, p)| p.short()),
             policies.first().map(|(_, p)| p.location()),
             format!("{dir} of {} depends on policies netprove does not model", pod.key()),
+        ),
+        NpVerdict::Unknown { policies, reason } => w.hop(
+            format!("netpol {}", policies.join(",")),
+            "network-policy",
+            "unknown",
+            format!("{} is isolated for {dir}; {reason}", pod.key()),
+        ),
+        NpVerdict::SelfTraffic => w.hop(
+            format!("netpol {}", pod.namespace),
+            "network-policy",
+            "allow",
+            format!("{} talks to itself: a pod cannot block access to itself", pod.key()),
         ),
     }
 }

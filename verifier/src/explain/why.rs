@@ -326,7 +326,8 @@ pub fn targets_of(snap: &netprove_models::Snapshot, s: &str) -> Result<Targets, 
             Endpoint::Service { cluster, service } => {
                 let mut es = crate::spec::select::EndpointSet::default();
                 es.services.insert((cluster, service));
-                return Ok(crate::check::lower::targets(&snap.network, &es));
+                let t = crate::check::lower::targets(&snap.network, &es);
+                return Ok(crate::check::lower::with_backends(&snap.network, t));
             }
         }
         return Ok(t);
@@ -337,7 +338,7 @@ pub fn targets_of(snap: &netprove_models::Snapshot, s: &str) -> Result<Targets, 
     let res = crate::spec::select::resolve_specs(&set, &snap.network, &snap.index);
     let p =
         res.specs.first().and_then(|r| r.properties.first()).ok_or_else(|| format!("error: `{s}` selects nothing"))?;
-    Ok(crate::check::lower::targets(&snap.network, &p.src))
+    Ok(crate::check::lower::with_backends(&snap.network, crate::check::lower::targets(&snap.network, &p.src)))
 }
 
 /// `--proto` / `--dport` as a header set.

@@ -103,6 +103,7 @@ impl K8sBuilder {
             }
             endpoints::finish(&mut acc, diags);
             security_group_policy::finish(&acc.cluster, diags);
+            network_policy::finish(&acc.cluster, diags);
             net.clusters.insert(name, acc.cluster);
         }
     }

@@ -13,8 +13,9 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
 use super::{port_number, protocol, selector, ClusterAcc, ObjCtx};
-use crate::model::k8s::{LabelSelector, NetworkPolicy, NpPeer, NpPort, NpRule, PortRef};
-use crate::model::WarningKind;
+use crate::ingest::Diagnostics;
+use crate::model::k8s::{Cluster, LabelSelector, NetworkPolicy, NpPeer, NpPort, NpRule, PortRef};
+use crate::model::{Warning, WarningKind};
 
 pub(super) fn ingest(acc: &mut ClusterAcc, ctx: &mut ObjCtx, value: &Value) {
     let Some(np) = ctx.typed::<api::NetworkPolicy>(value) else {
@@ -224,4 +225,39 @@ fn port(ctx: &mut ObjCtx, field: &str, p: &api::NetworkPolicyPort) -> Option<NpP
         }
     };
     Some(NpPort { protocol: proto?, port, end_port })
+}
+
+/// The label the API server sets on every namespace.
+const NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// A `namespaceSelector` on labels other than `kubernetes.io/metadata.name`
+/// cannot be evaluated for a namespace the snapshot has no object for: say
+/// so once per such namespace (the verdicts that depend on it are unknown).
+pub(super) fn finish(cluster: &Cluster, diags: &mut Diagnostics) {
+    let needs_labels = cluster.network_policies.values().find(|np| {
+        np.ingress.iter().chain(&np.egress).flatten().flat_map(|r| r.peers.iter().flatten()).any(|p| {
+            matches!(p, NpPeer::Pods { namespace_selector: Some(sel), .. }
+                if sel.match_labels.keys().chain(sel.match_expressions.iter().map(|r| &r.key))
+                    .any(|k| k != NAME_LABEL))
+        })
+    });
+    let Some(np) = needs_labels else { return };
+    let mut missing: Vec<&str> = cluster
+        .pods
+        .values()
+        .filter(|p| !cluster.namespaces.contains_key(&p.namespace))
+        .map(|p| p.namespace.as_str())
+        .collect();
+    missing.dedup();
+    for ns in missing {
+        diags.warnings.push(Warning::at(
+            WarningKind::Approximation,
+            &np.prov,
+            format!(
+                "namespace `{ns}` has pods but no Namespace object in the snapshot: namespaceSelectors on labels \
+                 other than `kubernetes.io/metadata.name` cannot be evaluated for them, and verdicts that depend \
+                 on it are unknown (export namespaces with `kubectl get namespaces -o yaml`)"
+            ),
+        ));
+    }
 }

@@ -80,6 +80,17 @@ impl Cluster {
         self.unmodelled_policies.iter().filter(|u| u.may_apply_to(pod)).collect()
     }
 
+    /// Does a NetworkPolicy `namespaceSelector` select namespace `ns`? A
+    /// namespace without an object in the snapshot is known only by its
+    /// automatic `kubernetes.io/metadata.name` label: `None` when the answer
+    /// depends on its other labels.
+    pub fn namespace_selected(&self, sel: &super::LabelSelector, ns: &str) -> Option<bool> {
+        match self.namespaces.get(ns) {
+            Some(n) => Some(sel.matches(&n.labels)),
+            None => sel.matches_known(&self.namespace_labels(ns)),
+        }
+    }
+
     /// Labels of a ServiceAccount, if the snapshot has it.
     pub fn service_account_labels(&self, ns: &str, name: &str) -> Option<&super::Labels> {
         self.service_accounts.get(&format!("{ns}/{name}"))

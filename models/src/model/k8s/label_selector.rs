@@ -43,6 +43,30 @@ impl LabelSelector {
         self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
             && self.match_expressions.iter().all(|r| r.matches(labels))
     }
+
+    /// Matches against an object of which only the labels in `known` are
+    /// certain (the object may carry others): `None` when the answer depends
+    /// on a label outside `known`.
+    pub fn matches_known(&self, known: &Labels) -> Option<bool> {
+        let mut undecided = false;
+        for (k, v) in &self.match_labels {
+            match known.get(k) {
+                Some(have) if have != v => return Some(false),
+                Some(_) => {}
+                None => undecided = true,
+            }
+        }
+        for r in &self.match_expressions {
+            if known.contains_key(&r.key) {
+                if !r.matches(known) {
+                    return Some(false);
+                }
+            } else {
+                undecided = true;
+            }
+        }
+        (!undecided).then_some(true)
+    }
 }
 
 impl std::fmt::Display for LabelSelector {
@@ -85,5 +109,27 @@ mod tests {
         assert!(req("tier", SelectorOp::Exists, &[]).matches(&l));
         assert!(req("env", SelectorOp::DoesNotExist, &[]).matches(&l));
         assert!(LabelSelector::default().matches(&l));
+    }
+
+    #[test]
+    fn partial_knowledge() {
+        let known = labels(&[("kubernetes.io/metadata.name", "ghost")]);
+        let sel = |ml: &[(&str, &str)], ex: Vec<Requirement>| LabelSelector {
+            match_labels: labels(ml),
+            match_expressions: ex,
+        };
+        assert_eq!(sel(&[], vec![]).matches_known(&known), Some(true));
+        assert_eq!(sel(&[("kubernetes.io/metadata.name", "ghost")], vec![]).matches_known(&known), Some(true));
+        assert_eq!(sel(&[("team", "blue")], vec![]).matches_known(&known), None);
+        assert_eq!(
+            sel(&[("kubernetes.io/metadata.name", "blue"), ("team", "blue")], vec![]).matches_known(&known),
+            Some(false),
+            "a known label that fails decides, whatever the others are"
+        );
+        let not_in = Requirement { key: "env".into(), op: SelectorOp::NotIn, values: vec!["prod".into()] };
+        assert_eq!(sel(&[], vec![not_in]).matches_known(&known), None, "NotIn on an unknown key is undecided");
+        let name_in =
+            Requirement { key: "kubernetes.io/metadata.name".into(), op: SelectorOp::NotIn, values: vec!["y".into()] };
+        assert_eq!(sel(&[], vec![name_in]).matches_known(&known), Some(true));
     }
 }

@@ -42,8 +42,19 @@ impl Pod {
         self.ip.is_some() && !matches!(self.phase.as_deref(), Some("Succeeded") | Some("Failed"))
     }
 
-    /// Resolves a named port on this pod for a protocol.
+    /// Resolves a named port on this pod for a protocol, as a Service
+    /// `targetPort` does: the first container port with that name.
     pub fn named_port(&self, name: &str, proto: K8sProto) -> Option<u16> {
-        self.container_ports.iter().find(|p| p.name.as_deref() == Some(name) && p.protocol == proto).map(|p| p.port)
+        self.named_ports(name, proto).next()
+    }
+
+    /// Every port this pod declares under `name` for a protocol, over all its
+    /// containers (the API only checks names per container). A NetworkPolicy
+    /// named port admits each of them.
+    pub fn named_ports<'a>(&'a self, name: &'a str, proto: K8sProto) -> impl Iterator<Item = u16> + 'a {
+        self.container_ports
+            .iter()
+            .filter(move |p| p.name.as_deref() == Some(name) && p.protocol == proto)
+            .map(|p| p.port)
     }
 }
