@@ -14,7 +14,7 @@ use netprove_models::model::net::{PROTO_ICMP, PROTO_TCP, PROTO_UDP};
 use netprove_models::model::{Action, Direction, Network, NetworkIndex, Traffic};
 
 use super::term::*;
-use crate::eval::filters::{self, Outcome, PeerMatch, SgContext};
+use crate::eval::filters::{self, Outcome, PeerMatch, RefMatch, SgContext};
 use crate::eval::netpol::NpDirection;
 use crate::eval::nfw::{AppLayer, Connection, NfwVerdict, PreparedFirewall};
 use crate::eval::obligation::{Obligation, PathFate, PeerRef, RecordedPath};
@@ -151,6 +151,9 @@ impl<'a> Encoder<'a> {
                 self.np(cluster, pod, *dir, peer, *peer_ip, dst_pod.as_deref())
             }
             Obligation::Nfw { fw_arn, src, dst, sport, dport } => self.nfw(fw_arn, *src, *dst, *sport, *dport),
+            Obligation::Protocols { allowed, .. } => {
+                Tri { allow: or(allowed.iter().map(|p| proto_is(*p))), maybe: ff() }
+            }
             Obligation::Doubt(_) => Tri::unknown_all(),
         }
     }
@@ -217,10 +220,10 @@ impl<'a> Encoder<'a> {
         dst: Ipv4Addr,
         sport: PortSym,
         dport: PortSym,
-        sg_refs: bool,
+        sg_refs: RefMatch,
     ) -> Tri {
         let Some(eni) = self.net.enis.get(eni_id) else { return Tri::unknown_all() };
-        let ctx = SgContext { group_refs_match: sg_refs };
+        let ctx = SgContext { group_refs: sg_refs };
         let peer = match dir {
             Direction::Ingress => src,
             Direction::Egress => dst,
@@ -257,8 +260,9 @@ impl<'a> Encoder<'a> {
             }
         }
         let allow = or(allow);
-        // A rule behind a prefix list without entries: the concrete engine
-        // reports "unknown" only when nothing else allows.
+        // A rule behind a prefix list without entries or an undocumented
+        // group reference: the concrete engine reports "unknown" only when
+        // nothing else allows.
         Tri { maybe: and([or(maybe), not(allow.clone())]), allow }
     }
 

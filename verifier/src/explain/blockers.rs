@@ -186,6 +186,16 @@ fn describe(net: &Network, o: &Obligation, h: &Header) -> Blocker {
                 ),
             }
         }
+        Obligation::Protocols { node, allowed } => {
+            let names: Vec<String> = allowed.iter().map(|p| netprove_models::model::net::proto_name(*p)).collect();
+            Blocker {
+                kind: "nat",
+                resource: node.clone(),
+                direction: "request",
+                problem: format!("{node} forwards only {}, not {}", names.join(", "), proto_port(h, PortSym::Dport)),
+                fix: format!("send this protocol on a path that does not cross {node}"),
+            }
+        }
         Obligation::Doubt(why) => Blocker {
             kind: "approximation",
             resource: String::new(),
