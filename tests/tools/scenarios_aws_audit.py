@@ -64,6 +64,9 @@ D = {
     "ife": "PrivateLink Guide 'Interface endpoints' (an endpoint network interface in each subnet; its security "
            "groups control traffic to it) https://docs.aws.amazon.com/vpc/latest/privatelink/"
            "create-interface-endpoint.html",
+    "nlb_sg": "ELB 'Update the security groups for your Network Load Balancer' (if you don't assign a security "
+              "group to your Network Load Balancer, all client traffic can reach it; with one, its rules apply) "
+              "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
     "nat": "VPC UG 'NAT gateway basics' (a NAT gateway supports the following protocols: TCP, UDP, and ICMP) "
            "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html",
     "igw": "VPC UG 'Internet gateways' (1:1 NAT for instances with a public IPv4 address) "
@@ -124,7 +127,9 @@ JUDGEMENT_CALLS = [
     "A route to a prefix list without entries, and overlapping prefix-list routes of equal length, are hidden "
     "choices: every option is walked; the verdict is definite when they agree (110, 111).",
     "What the snapshot does not say about a transit gateway route (no attachment) or association (only the VPC "
-    "attachment listing) is `unknown`, never a drop (117, 118).",
+    "attachment listing) is `unknown`, never a drop (118, 119).",
+    "ICMP messages that are not queries (type 3, 11, …) get no reply: delivering the request is `allowed`; "
+    "NACLs and routes on the way back do not matter (128).",
 ]
 
 
@@ -676,13 +681,36 @@ def vpce_interface():
     return s
 
 
+@scenario
+def nlb_security_groups():
+    s = AuditScenario("115-nlb-security-groups", "Network Load Balancer ENIs with and without security groups",
+                      "NLB ENI without security groups accepts everything; NLB ENI with one applies its rules")
+    v, sub = one_vpc(s, subnets=(("app", "10.0.1.0/24", "a"), ("lb", "10.0.2.0/24", "a")))
+
+    def nlb(name, ip, sgs):
+        return s.eni(sub["lb"], ip, sgs, itype="network_load_balancer", desc="ELB net/%s/50dc6c495c0c9188" % name,
+                     requester="amazon-elb", requester_managed=True, key="nlb/" + name,
+                     attachment=s._svc_attachment("nlb/" + name, "amazon-aws"))
+    legacy = nlb("legacy", "10.0.2.20", [])
+    lb_sg = s.sg(v, "nlb", [perm("tcp", 443, 443, cidrs=["10.0.0.0/16"])])
+    modern = nlb("modern", "10.0.2.30", [lb_sg])
+    ai = host(s, sub["app"], "10.0.1.10", [s.sg(v, "app")], "app")
+    s.flow(ai, legacy["NetworkInterfaceId"], "tcp", 8443, "allowed", "no security group on the load balancer: "
+           "all client traffic reaches it" + cite("nlb_sg"))
+    s.flow(ai, modern["NetworkInterfaceId"], "tcp", 443, "allowed", "its security group admits tcp/443"
+           + cite("nlb_sg"))
+    s.flow(ai, modern["NetworkInterfaceId"], "tcp", 8443, "denied", "its security group admits only tcp/443"
+           + cite("nlb_sg", "sg"), blocked_by=lb_sg["GroupId"])
+    return s
+
+
 # ==========================================================================
 # NAT gateway, peering, transit gateway
 # ==========================================================================
 
 @scenario
 def nat_unsupported_protocol():
-    s = AuditScenario("115-nat-unsupported-protocol", "A NAT gateway translates TCP, UDP and ICMP only",
+    s = AuditScenario("116-nat-unsupported-protocol", "A NAT gateway translates TCP, UDP and ICMP only",
                       "NAT gateway with GRE (47) and ESP (50): dropped; TCP works")
     v, sub = one_vpc(s, subnets=(("pub", "10.0.0.0/24", "a"), ("priv", "10.0.1.0/24", "a")))
     igw = s.igw(v)
@@ -701,7 +729,7 @@ def nat_unsupported_protocol():
 
 @scenario
 def pcx_not_from_tgw():
-    s = AuditScenario("116-peering-no-transit-from-tgw",
+    s = AuditScenario("117-peering-no-transit-from-tgw",
                       "Traffic arriving over a transit gateway cannot continue over a peering",
                       "peering edge-to-edge: TGW -> VPC A -> pcx -> VPC B denied; A -> B and C -> A allowed")
     tgw = s.tgw()
@@ -727,7 +755,7 @@ def pcx_not_from_tgw():
 
 @scenario
 def tgw_route_without_attachment():
-    s = AuditScenario("117-tgw-route-without-attachment",
+    s = AuditScenario("118-tgw-route-without-attachment",
                       "An active transit gateway route that names no attachment",
                       "TGW active route without TransitGatewayAttachments -> unknown; blackhole still denied")
     tgw = s.tgw()
@@ -758,7 +786,7 @@ def tgw_route_without_attachment():
 
 @scenario
 def tgw_association_unknown():
-    s = AuditScenario("118-tgw-association-not-in-snapshot",
+    s = AuditScenario("119-tgw-association-not-in-snapshot",
                       "Only the VPC attachment listing: which route table an attachment uses is unknown",
                       "TGW association missing from the snapshot -> unknown; a source SG denial still denies")
     tgw = s.tgw()
@@ -790,7 +818,7 @@ def tgw_association_unknown():
 
 @scenario
 def nfw_custom_actions():
-    s = AuditScenario("119-nfw-stateless-custom-actions",
+    s = AuditScenario("120-nfw-stateless-custom-actions",
                       "Stateless rules and defaults with custom (metric) actions",
                       "NFW stateless Actions [aws:pass, custom]; default [aws:drop, custom]: custom actions do not "
                       "change forwarding")
@@ -816,7 +844,7 @@ def nfw_custom_actions():
 
 @scenario
 def nfw_bidirectional():
-    s = AuditScenario("120-nfw-suricata-bidirectional", "Suricata `<>` matches both directions, `->` one",
+    s = AuditScenario("121-nfw-suricata-bidirectional", "Suricata `<>` matches both directions, `->` one",
                       "NFW Suricata header direction <> vs ->; 5-tuple Direction ANY; strict order + drop_strict")
     rg = s.rule_group_stateful("east-west", rule_order="STRICT_ORDER", rules_string="\n".join([
         'pass tcp 10.0.1.0/24 any <> 10.0.2.0/24 any (msg:"app <-> db"; sid:1; rev:1;)',
@@ -866,7 +894,7 @@ HOME_RULES = "\n".join([
 
 @scenario
 def nfw_home_net_default():
-    s = AuditScenario("121-nfw-home-net-default-centralized",
+    s = AuditScenario("122-nfw-home-net-default-centralized",
                       "HOME_NET defaults to the inspection VPC's CIDR, not the spokes'",
                       "NFW $HOME_NET without policy override in a centralized firewall: spoke traffic is not "
                       "HOME_NET; plain header rule still applies")
@@ -879,7 +907,7 @@ def nfw_home_net_default():
 
 @scenario
 def nfw_home_net_override():
-    s = AuditScenario("122-nfw-home-net-policy-override", "The policy's HOME_NET covers the spokes",
+    s = AuditScenario("123-nfw-home-net-policy-override", "The policy's HOME_NET covers the spokes",
                       "NFW PolicyVariables HOME_NET = 10.0.0.0/8: the $HOME_NET rule applies to spoke traffic")
     ha, hb = centralized(s, {"home_net": ["10.0.0.0/8"]}, HOME_RULES)
     s.flow(ha, hb, "tcp", 22, "denied", "HOME_NET overridden to 10.0.0.0/8: sid 1 drops ssh between spokes"
@@ -890,7 +918,7 @@ def nfw_home_net_override():
 
 @scenario
 def nfw_group_home_net():
-    s = AuditScenario("123-nfw-rule-group-home-net",
+    s = AuditScenario("124-nfw-rule-group-home-net",
                       "A rule group that sets only HOME_NET keeps the policy's EXTERNAL_NET",
                       "NFW rule group IPSets.HOME_NET override; $EXTERNAL_NET = negation of the policy HOME_NET")
     rg = s.rule_group_stateful("db-tier", variables={"HOME_NET": ["10.0.2.0/24"]}, rules_string="\n".join([
@@ -912,7 +940,7 @@ def nfw_group_home_net():
 
 @scenario
 def nfw_variables():
-    s = AuditScenario("124-nfw-ip-sets-port-sets-references",
+    s = AuditScenario("125-nfw-ip-sets-port-sets-references",
                       "IP set and port set variables and an @ reference to a prefix list",
                       "NFW $IPSET, $PORTSET (PortSets) and @REF (ReferenceSets -> prefix list) in strict order")
     pl = s.prefix_list("admins", ["10.0.3.0/24"])
@@ -942,7 +970,7 @@ def nfw_variables():
 
 @scenario
 def nfw_reject():
-    s = AuditScenario("125-nfw-reject-tcp", "A reject rule drops the connection (and resets it)",
+    s = AuditScenario("126-nfw-reject-tcp", "A reject rule drops the connection (and resets it)",
                       "NFW reject action on TCP under action order; unmatched traffic passes")
     rg = s.rule_group_stateful("no-smtp", rules_string=(
         'reject tcp any any -> $HOME_NET 25 (msg:"no smtp"; sid:1; rev:1;)'))
@@ -958,7 +986,7 @@ def nfw_reject():
 
 @scenario
 def nfw_alert():
-    s = AuditScenario("126-nfw-alert-only", "Alert rules and aws:alert_strict never drop",
+    s = AuditScenario("127-nfw-alert-only", "Alert rules and aws:alert_strict never drop",
                       "NFW strict order: alert rule continues evaluation; aws:alert_strict default passes; a drop "
                       "rule still drops")
     rg = s.rule_group_stateful("watch", rule_order="STRICT_ORDER", rules_string="\n".join([
@@ -971,4 +999,38 @@ def nfw_alert():
     s.flow(ci, si, "tcp", 22, "allowed", "alert only logs; no drop rule or drop default applies" + cite("nfw_strict"))
     s.flow(ci, si, "tcp", 443, "allowed", "unmatched: aws:alert_strict logs and does not drop" + cite("nfw_strict"))
     s.flow(ci, si, "tcp", 23, "denied", "sid 2 drops telnet" + cite("nfw_sur"), blocked_by="watch")
+    return s
+
+
+# ==========================================================================
+# late additions
+# ==========================================================================
+
+@scenario
+def icmp_no_reply():
+    s = AuditScenario("128-icmp-error-messages-no-reply",
+                      "ICMP messages that are not queries get no reply: delivery is the whole connection",
+                      "ICMP type 3 code 4 through NACLs that admit it one way only, and over a peering without a "
+                      "return route; echo needs the reply")
+    va, sa = one_vpc(s, "10.0.0.0/16", (("app", "10.0.1.0/24", "a"), ("srv", "10.0.2.0/24", "a")), key="vpc-a")
+    vb, sb = one_vpc(s, "10.1.0.0/16", (("app", "10.1.1.0/24", "a"),), key="vpc-b")
+    pcx = s.peering(va, vb)
+    s.rtb(va, "app", [sa["app"], sa["srv"]], [s.route("10.1.0.0/16", pcx=pcx)])
+    acl = s.nacl(va, "srv", [sa["srv"]],
+                 ingress=[(100, "1", "allow", "10.0.0.0/8", {"icmp": (3, 4)}),
+                          (110, "1", "allow", "10.0.0.0/8", {"icmp": (8, -1)})],
+                 egress=[(100, "6", "allow", "10.0.0.0/8", (1024, 65535))])
+    ga = sg_all_from(s, va, "open-a", "10.0.0.0/8")
+    gb = sg_all_from(s, vb, "open-b", "10.0.0.0/8")
+    ci = host(s, sa["app"], "10.0.1.10", [ga], "client")
+    si = host(s, sa["srv"], "10.0.2.10", [ga], "server")
+    bi = host(s, sb["app"], "10.1.1.10", [gb], "peer")
+    s.flow(ci, si, "icmp", None, "allowed", "fragmentation needed (type 3 code 4) enters through inbound rule 100; "
+           "it is not a query, so there is no reply for the outbound rules to admit" + cite("nacl_icmp", "nacl"),
+           icmp=(3, 4))
+    s.flow(ci, si, "icmp", None, "denied", "the echo request enters (rule 110) but the echo reply (type 0) matches "
+           "no outbound rule" + cite("nacl"), icmp=(8, 0), blocked_by=acl)
+    s.flow(ci, bi, "icmp", None, "allowed", "vpc-b has no route back to vpc-a, but a type 3 message needs none"
+           + cite("pcx"), icmp=(3, 4))
+    s.flow(ci, bi, "icmp", None, "denied", "the echo reply has no route back from vpc-b" + cite("pcx"), icmp=(8, 0))
     return s

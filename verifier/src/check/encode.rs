@@ -75,6 +75,14 @@ fn traffic(t: &Traffic, port: Option<Field>, leg: Leg) -> Term {
     }
 }
 
+/// ICMP messages that get no reply (not a query: unreachable, time exceeded, …).
+pub fn one_way_icmp() -> Term {
+    and([
+        proto_is(PROTO_ICMP),
+        not(or(netprove_models::model::net::ICMP_QUERY_TYPES.iter().map(|t| eq(Field::IcmpType, u32::from(*t))))),
+    ])
+}
+
 fn outcome_tri(o: Outcome) -> Tri {
     match o {
         Outcome::Allow => Tri::allow_all(),
@@ -108,18 +116,32 @@ impl<'a> Encoder<'a> {
         Encoder { net, index, firewalls, nfw_cache: HashMap::new(), app: AppLayer::Unknown }
     }
 
-    /// The outcome of one recorded path over all headers.
+    /// The outcome of one recorded path over all headers. An ICMP message
+    /// that is not a query gets no reply: for those headers only the
+    /// request's obligations count (as `eval` skips the reply).
     pub fn path(&mut self, p: &RecordedPath) -> Tri {
-        match &p.fate {
+        let full = self.path_part(&p.fate, &p.obligations);
+        let Some(n) = p.reply_from else { return full };
+        let req = self.path_part(&PathFate::Reached, p.obligations.get(..n).unwrap_or(&p.obligations));
+        let one_way = one_way_icmp();
+        Tri {
+            allow: or([and([one_way.clone(), req.allow]), and([not(one_way.clone()), full.allow])]),
+            maybe: or([and([one_way.clone(), req.maybe]), and([not(one_way), full.maybe])]),
+        }
+    }
+
+    /// A path's fate and the obligations met before it.
+    fn path_part(&mut self, fate: &PathFate, obligations: &[Obligation]) -> Tri {
+        match fate {
             PathFate::Dropped { .. } => Tri::deny_all(),
             PathFate::Reached => {
-                let parts: Vec<Tri> = p.obligations.iter().map(|o| self.obligation(o)).collect();
+                let parts: Vec<Tri> = obligations.iter().map(|o| self.obligation(o)).collect();
                 tri_and(&parts)
             }
             // The walk stopped at something it cannot judge: whatever the
             // filters recorded before then still decide definite denials.
             PathFate::Unknown(_) => {
-                let parts: Vec<Tri> = p.obligations.iter().map(|o| self.obligation(o)).collect();
+                let parts: Vec<Tri> = obligations.iter().map(|o| self.obligation(o)).collect();
                 Tri { allow: ff(), maybe: and(parts.iter().map(Tri::possible)) }
             }
         }

@@ -55,4 +55,9 @@ pub struct RecordedPath {
     pub obligations: Vec<Obligation>,
     /// Every node the request and reply pass (for waypoints).
     pub nodes: Vec<String>,
+    /// Set when the request got through: `obligations[..n]` are the
+    /// request's, the rest (and `fate`, when not `Reached`) the reply's. A
+    /// request that expects no reply (an ICMP message that is not a query)
+    /// is judged on the request alone.
+    pub reply_from: Option<usize>,
 }

@@ -173,6 +173,10 @@ struct Walk<'c> {
     /// The egress decision consulted a group reference that `dst` is a
     /// member of: a different `egress_refs` could change it.
     egress_ref_sensitive: bool,
+    /// Recording: the index of the first obligation of the reply (set when
+    /// the request got through), and how many doubts the request raised.
+    reply_from: Option<usize>,
+    request_doubts: usize,
     translations: Vec<Translation>,
     choices: &'c BTreeMap<ChoiceKey, String>,
     open_choices: Vec<(ChoiceKey, Vec<String>)>,
@@ -1156,6 +1160,8 @@ struct Outcome2 {
     open: Vec<(ChoiceKey, Vec<String>)>,
     /// Every hidden choice this run met.
     met: Vec<ChoiceKey>,
+    /// Recording: where the reply's obligations start.
+    reply_from: Option<usize>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -1445,6 +1451,7 @@ impl<'a> Evaluator<'a> {
                 fate: PathFate::Unknown(format!("more than {MAX_CHOICE_PATHS} combinations of hidden choices")),
                 obligations: Vec::new(),
                 nodes: Vec::new(),
+                reply_from: None,
             });
         }
         out
@@ -1486,6 +1493,8 @@ impl<'a> Evaluator<'a> {
             egress_refs,
             path_refs: RefMatch::Yes,
             egress_ref_sensitive: false,
+            reply_from: None,
+            request_doubts: 0,
             translations: Vec::new(),
             choices,
             open_choices: Vec::new(),
@@ -1501,7 +1510,7 @@ impl<'a> Evaluator<'a> {
         let mut reason = reason;
         let mut rec = w.record.take().unwrap_or_default();
         if record {
-            rec.extend(w.doubts.iter().cloned().map(Obligation::Doubt));
+            rec.extend(w.doubts.iter().skip(w.request_doubts).cloned().map(Obligation::Doubt));
         } else if verdict == Verdict::Allowed && !w.doubts.is_empty() {
             verdict = Verdict::Unknown;
             reason = Some(w.doubts.join("; "));
@@ -1517,6 +1526,7 @@ impl<'a> Evaluator<'a> {
             approx,
             open: w.open_choices,
             met: w.met_choices,
+            reply_from: w.reply_from,
         };
         (o, rec, w.egress_ref_sensitive, w.path_refs)
     }
@@ -1590,6 +1600,16 @@ impl<'a> Evaluator<'a> {
         };
 
         // ---- reply ----
+        if let Some(rec) = &mut w.record {
+            // The encoding drops the reply for headers that expect none.
+            rec.extend(w.doubts.iter().cloned().map(Obligation::Doubt));
+            w.request_doubts = w.doubts.len();
+            w.reply_from = Some(rec.len());
+        } else if !delivered.expects_reply() {
+            // An ICMP message that is not a query (unreachable, time
+            // exceeded, …) gets no reply: delivering it is the whole story.
+            return (Verdict::Allowed, None, None, None, fwd_hops, Vec::new());
+        }
         w.reply = true;
         w.steps = 0;
         let fw_request = std::mem::take(&mut w.fw);
@@ -1832,6 +1852,12 @@ impl<'a> Evaluator<'a> {
     }
 
     fn sg(&self, w: &mut Walk, eni: &'a Eni, pkt: &Packet, dir: Direction) -> Result<(), Fate<'a>> {
+        // A Network Load Balancer without security groups filters nothing
+        // (elasticloadbalancing network/load-balancer-security-groups).
+        if eni.kind == EniKind::LoadBalancer && eni.security_groups.is_empty() {
+            w.hop(&eni.id, "security-group", "allow", format!("{} is a load balancer without security groups", eni.id));
+            return Ok(());
+        }
         // Inbound rules see the path walked so far; outbound rules the path
         // the request is about to take (decided by a first walk, see
         // `run_mode`).
@@ -2027,7 +2053,7 @@ fn to_path(o: Outcome2, obligations: Vec<Obligation>) -> RecordedPath {
         Verdict::Unknown => PathFate::Unknown(o.reason.unwrap_or_default()),
     };
     let nodes = o.forward.iter().chain(&o.reply).map(|h| h.node.clone()).collect();
-    RecordedPath { fate, obligations, nodes }
+    RecordedPath { fate, obligations, nodes, reply_from: o.reply_from }
 }
 
 fn pod_node(p: &Place) -> String {

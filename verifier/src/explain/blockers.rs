@@ -42,14 +42,20 @@ fn proto_port(h: &Header, sym: PortSym) -> String {
 pub fn on_path(net: &Network, enc: &mut Encoder, p: &RecordedPath, h: &Header) -> Vec<Blocker> {
     let mut out = Vec::new();
     let at = |f: Field| h.get(f);
-    for o in &p.obligations {
+    // An ICMP message that is not a query gets no reply: only the request counts.
+    let one_way = crate::check::encode::one_way_icmp().eval(&at);
+    let (obligations, fate) = match p.reply_from {
+        Some(n) if one_way => (p.obligations.get(..n).unwrap_or(&p.obligations), &PathFate::Reached),
+        _ => (p.obligations.as_slice(), &p.fate),
+    };
+    for o in obligations {
         let t = enc.obligation(o);
         if t.allow.eval(&at) || t.maybe.eval(&at) {
             continue;
         }
         out.push(describe(net, o, h));
     }
-    if let PathFate::Dropped { reason, blocker } = &p.fate {
+    if let PathFate::Dropped { reason, blocker } = fate {
         out.push(Blocker {
             kind: "route",
             resource: blocker.clone(),
