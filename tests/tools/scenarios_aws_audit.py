@@ -67,6 +67,12 @@ D = {
     "nlb_sg": "ELB 'Update the security groups for your Network Load Balancer' (if you don't assign a security "
               "group to your Network Load Balancer, all client traffic can reach it; with one, its rules apply) "
               "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html",
+    "srcdst": "EC2 API ModifyInstanceAttribute SourceDestCheck (source/destination checks ensure that the "
+              "instance is either the source or the destination of any traffic it receives; disable them for "
+              "NAT, routing or firewall appliances) https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
+              "API_ModifyInstanceAttribute.html",
+    "rt_mb": "VPC UG 'Route tables' (a route may target a network interface: a middlebox appliance) "
+             "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html",
     "nat": "VPC UG 'NAT gateway basics' (a NAT gateway supports the following protocols: TCP, UDP, and ICMP) "
            "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html",
     "igw": "VPC UG 'Internet gateways' (1:1 NAT for instances with a public IPv4 address) "
@@ -130,6 +136,8 @@ JUDGEMENT_CALLS = [
     "attachment listing) is `unknown`, never a drop (118, 119).",
     "ICMP messages that are not queries (type 3, 11, …) get no reply: delivering the request is `allowed`; "
     "NACLs and routes on the way back do not matter (128).",
+    "A route to an instance's ENI with source/destination checking on drops traffic for other addresses "
+    "(`denied`, blocked by the ENI); with the check off the instance is an appliance (`unknown`) (129).",
 ]
 
 
@@ -1033,4 +1041,32 @@ def icmp_no_reply():
     s.flow(ci, bi, "icmp", None, "allowed", "vpc-b has no route back to vpc-a, but a type 3 message needs none"
            + cite("pcx"), icmp=(3, 4))
     s.flow(ci, bi, "icmp", None, "denied", "the echo reply has no route back from vpc-b" + cite("pcx"), icmp=(8, 0))
+    return s
+
+
+@scenario
+def route_eni_source_dest_check():
+    s = AuditScenario("129-route-to-eni-source-dest-check",
+                      "A route to an instance's ENI: source/destination checking decides whether it can forward",
+                      "route target ENI with SourceDestCheck on: traffic for other addresses dropped; with it off: "
+                      "an appliance, unknown; the ENI's own address reachable")
+    v, sub = one_vpc(s, subnets=(("app", "10.0.1.0/24", "a"), ("a1", "10.0.2.0/24", "a"), ("a2", "10.0.3.0/24", "a")))
+    igw = s.igw(v)
+    s.rtb(v, "appliances", [sub["a1"], sub["a2"]], [s.route("0.0.0.0/0", igw=igw)])
+    open_sg = sg_all_from(s, v, "open", "10.0.0.0/16")
+    checked, ce = s.instance(sub["a1"], "10.0.2.10", [open_sg], name="checked", public_ip="192.0.2.30")
+    _, fe = s.instance(sub["a2"], "10.0.3.10", [open_sg], name="forwarder", public_ip="192.0.2.31",
+                       source_dest_check=False)
+    app2 = s.subnet(v, "app2", "10.0.4.0/24")
+    s.rtb(v, "app", [sub["app"]], [s.route("0.0.0.0/0", eni=ce["NetworkInterfaceId"])])
+    s.rtb(v, "app2", [app2], [s.route("0.0.0.0/0", eni=fe["NetworkInterfaceId"])])
+    ai = host(s, sub["app"], "10.0.1.10", [s.sg(v, "app")], "app")
+    bi = host(s, app2, "10.0.4.10", [s.sg(v, "app-2")], "app-2")
+    s.flow(ai, INTERNET_SERVER, "tcp", 443, "denied", "0.0.0.0/0 -> the ENI of an instance whose source/destination "
+           "check is on: it drops traffic not addressed to it" + cite("srcdst", "rt_mb"),
+           blocked_by=ce["NetworkInterfaceId"])
+    s.flow(bi, INTERNET_SERVER, "tcp", 443, "unknown", "the check is off: an appliance whose forwarding is not in "
+           "the snapshot" + cite("srcdst", "rt_mb"))
+    s.flow(ai, checked, "tcp", 22, "allowed", "traffic addressed to the instance itself is delivered (local route)"
+           + cite("rt_mb"))
     return s

@@ -569,9 +569,19 @@ impl<'a> Evaluator<'a> {
                     self.net.instances.get(e).and_then(|i| i.primary_eni()).and_then(|x| self.net.enis.get(x))
                 });
                 match eni {
-                    Some(eni) if eni.private_ips.iter().any(|p| p.ip == pkt.dst) => {
+                    Some(eni) if eni.owns(pkt.dst) => {
                         let _ = &mut pkt;
                         self.deliver_local(w, pkt, here, false)
+                    }
+                    // Source/destination checking: the instance must be the
+                    // source or destination of the traffic it receives.
+                    Some(eni) if eni.source_dest_check == Some(true) => {
+                        let why = format!(
+                            "{} has source/destination checking on, so it drops {} (not its own address)",
+                            eni.id, pkt.dst
+                        );
+                        w.hop(&eni.id, "eni", "deny", &why);
+                        drop(why, &eni.id)
                     }
                     Some(eni) => Fate::Unknown(format!(
                         "route sends {} to appliance {}; what the appliance forwards is not modelled",
