@@ -138,6 +138,8 @@ JUDGEMENT_CALLS = [
     "NACLs and routes on the way back do not matter (128).",
     "A route to an instance's ENI with source/destination checking on drops traffic for other addresses "
     "(`denied`, blocked by the ENI); with the check off the instance is an appliance (`unknown`) (129).",
+    "`$HOME_NET` defaults to the firewall VPC's CIDRs; when that VPC is missing from the snapshot the rules that "
+    "use it match *maybe* (130).",
 ]
 
 
@@ -1069,4 +1071,31 @@ def route_eni_source_dest_check():
            "the snapshot" + cite("srcdst", "rt_mb"))
     s.flow(ai, checked, "tcp", 22, "allowed", "traffic addressed to the instance itself is delivered (local route)"
            + cite("rt_mb"))
+    return s
+
+
+@scenario
+def nfw_home_net_vpc_missing():
+    s = AuditScenario("130-nfw-home-net-vpc-not-in-snapshot",
+                      "HOME_NET defaults to the firewall VPC's CIDRs, which the snapshot lacks",
+                      "NFW $HOME_NET with the firewall's VPC missing from describe-vpcs -> unknown where it "
+                      "matters; a rule that cannot match the port still cannot")
+    rg = s.rule_group_stateful("home-ssh", rules_string=(
+        'drop tcp $HOME_NET any -> $HOME_NET 22 (msg:"no ssh inside"; sid:1; rev:1;)'))
+    pol = s.fw_policy("p", stateful=[(rg, None)])
+    v, sub, open_sg = fw_vpc(s, pol)
+    ci = host(s, sub["cli"], "10.0.1.10", [open_sg], "client")
+    si = host(s, sub["srv"], "10.0.2.10", [open_sg], "server")
+
+    def drop_vpc(d):
+        p = os.path.join(d, "aws", A1, REGION, "describe-vpcs.json")
+        with open(p) as f:
+            doc = json.load(f)
+        doc["Vpcs"] = [x for x in doc["Vpcs"] if x["VpcId"] != v["VpcId"]]
+        with open(p, "w") as f:
+            f.write(json.dumps(doc, indent=4) + "\n")
+    s.post.append(drop_vpc)
+    s.flow(ci, si, "tcp", 22, "unknown", "HOME_NET is the CIDR of the firewall's VPC, which is not in the snapshot: "
+           "whether sid 1 drops the flow is not known" + cite("nfw_home"))
+    s.flow(ci, si, "tcp", 443, "allowed", "sid 1 is for tcp/22 only, whatever HOME_NET holds" + cite("nfw_order"))
     return s
