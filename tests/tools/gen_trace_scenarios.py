@@ -18,6 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenario import A1, A2, ALL_OUT, Scenario, five_tuple, perm, stateless_rule  # noqa: E402
+import scenarios_aws_audit  # noqa: E402
 
 INTERNET_CLIENT = "203.0.113.7"
 INTERNET_SERVER = "198.51.100.20"
@@ -1865,7 +1866,7 @@ def main():
         p = os.path.join(root, entry)
         if os.path.isdir(p) and entry[:3].isdigit():
             shutil.rmtree(p)
-    built = [fn() for fn in SCENARIOS]
+    built = [fn() for fn in SCENARIOS + scenarios_aws_audit.SCENARIOS]
     names = [s.name for s in built]
     assert len(set(names)) == len(names), "duplicate scenario names"
     counts = {"allowed": 0, "denied": 0, "unknown": 0}
@@ -1930,7 +1931,7 @@ def write_readme(root, built, counts):
     for s in built:
         c = [sum(1 for f in s.flows if f["expect"] == e) for e in ("allowed", "denied", "unknown")]
         lines.append("| `%s` | %s | %s | %d/%d/%d |" % (s.name, s.title, s.covers, c[0], c[1], c[2]))
-    lines += ["", "## Judgement calls", ""] + ["- " + j for j in JUDGEMENT_CALLS]
+    lines += ["", "## Judgement calls", ""] + ["- " + j for j in JUDGEMENT_CALLS + scenarios_aws_audit.JUDGEMENT_CALLS]
     with open(os.path.join(root, "README.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
 

@@ -13,6 +13,21 @@ pub const PROTO_UDP: u8 = 17;
 pub const PROTO_ICMPV6: u8 = 58;
 pub const PROTO_SCTP: u8 = 132;
 
+/// ICMP query types, the only ICMP messages that get a reply: echo (8),
+/// timestamp (13), information (15) and address mask (17) requests.
+pub const ICMP_QUERY_TYPES: [u8; 4] = [8, 13, 15, 17];
+
+/// The reply to an ICMP query (echo 8 → 0, timestamp 13 → 14, information
+/// 15 → 16, address mask 17 → 18); `None` for messages that get no reply
+/// (unreachable, time exceeded, …).
+pub fn icmp_reply_type(request: u8) -> Option<u8> {
+    match request {
+        8 => Some(0),
+        13 | 15 | 17 => Some(request + 1),
+        _ => None,
+    }
+}
+
 /// An inclusive port range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct PortRange {

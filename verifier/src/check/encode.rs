@@ -14,7 +14,7 @@ use netprove_models::model::net::{PROTO_ICMP, PROTO_SCTP, PROTO_TCP, PROTO_UDP};
 use netprove_models::model::{Action, Direction, Network, NetworkIndex, Traffic};
 
 use super::term::*;
-use crate::eval::filters::{self, Outcome, PeerMatch, SgContext};
+use crate::eval::filters::{self, Outcome, PeerMatch, RefMatch, SgContext};
 use crate::eval::netpol::{self, NpDirection, NpMatch, Peer};
 use crate::eval::nfw::{AppLayer, Connection, NfwVerdict, PreparedFirewall};
 use crate::eval::obligation::{Obligation, PathFate, PeerRef, RecordedPath};
@@ -75,6 +75,14 @@ fn traffic(t: &Traffic, port: Option<Field>, leg: Leg) -> Term {
     }
 }
 
+/// ICMP messages that get no reply (not a query: unreachable, time exceeded, …).
+pub fn one_way_icmp() -> Term {
+    and([
+        proto_is(PROTO_ICMP),
+        not(or(netprove_models::model::net::ICMP_QUERY_TYPES.iter().map(|t| eq(Field::IcmpType, u32::from(*t))))),
+    ])
+}
+
 fn outcome_tri(o: Outcome) -> Tri {
     match o {
         Outcome::Allow => Tri::allow_all(),
@@ -108,18 +116,32 @@ impl<'a> Encoder<'a> {
         Encoder { net, index, firewalls, nfw_cache: HashMap::new(), app: AppLayer::Unknown }
     }
 
-    /// The outcome of one recorded path over all headers.
+    /// The outcome of one recorded path over all headers. An ICMP message
+    /// that is not a query gets no reply: for those headers only the
+    /// request's obligations count (as `eval` skips the reply).
     pub fn path(&mut self, p: &RecordedPath) -> Tri {
-        match &p.fate {
+        let full = self.path_part(&p.fate, &p.obligations);
+        let Some(n) = p.reply_from else { return full };
+        let req = self.path_part(&PathFate::Reached, p.obligations.get(..n).unwrap_or(&p.obligations));
+        let one_way = one_way_icmp();
+        Tri {
+            allow: or([and([one_way.clone(), req.allow]), and([not(one_way.clone()), full.allow])]),
+            maybe: or([and([one_way.clone(), req.maybe]), and([not(one_way), full.maybe])]),
+        }
+    }
+
+    /// A path's fate and the obligations met before it.
+    fn path_part(&mut self, fate: &PathFate, obligations: &[Obligation]) -> Tri {
+        match fate {
             PathFate::Dropped { .. } => Tri::deny_all(),
             PathFate::Reached => {
-                let parts: Vec<Tri> = p.obligations.iter().map(|o| self.obligation(o)).collect();
+                let parts: Vec<Tri> = obligations.iter().map(|o| self.obligation(o)).collect();
                 tri_and(&parts)
             }
             // The walk stopped at something it cannot judge: whatever the
             // filters recorded before then still decide definite denials.
             PathFate::Unknown(_) => {
-                let parts: Vec<Tri> = p.obligations.iter().map(|o| self.obligation(o)).collect();
+                let parts: Vec<Tri> = obligations.iter().map(|o| self.obligation(o)).collect();
                 Tri { allow: ff(), maybe: and(parts.iter().map(Tri::possible)) }
             }
         }
@@ -151,6 +173,9 @@ impl<'a> Encoder<'a> {
                 self.np(cluster, pod, *dir, peer, *peer_ip, dst_pod.as_deref())
             }
             Obligation::Nfw { fw_arn, src, dst, sport, dport } => self.nfw(fw_arn, *src, *dst, *sport, *dport),
+            Obligation::Protocols { allowed, .. } => {
+                Tri { allow: or(allowed.iter().map(|p| proto_is(*p))), maybe: ff() }
+            }
             Obligation::Doubt(_) => Tri::unknown_all(),
         }
     }
@@ -217,10 +242,10 @@ impl<'a> Encoder<'a> {
         dst: Ipv4Addr,
         sport: PortSym,
         dport: PortSym,
-        sg_refs: bool,
+        sg_refs: RefMatch,
     ) -> Tri {
         let Some(eni) = self.net.enis.get(eni_id) else { return Tri::unknown_all() };
-        let ctx = SgContext { group_refs_match: sg_refs };
+        let ctx = SgContext { group_refs: sg_refs };
         let peer = match dir {
             Direction::Ingress => src,
             Direction::Egress => dst,
@@ -257,8 +282,9 @@ impl<'a> Encoder<'a> {
             }
         }
         let allow = or(allow);
-        // A rule behind a prefix list without entries: the concrete engine
-        // reports "unknown" only when nothing else allows.
+        // A rule behind a prefix list without entries or an undocumented
+        // group reference: the concrete engine reports "unknown" only when
+        // nothing else allows.
         Tri { maybe: and([or(maybe), not(allow.clone())]), allow }
     }
 

@@ -68,9 +68,13 @@ impl Smt {
             Expr::Field(f) => self.var(f),
             Expr::ReplyIcmpType => {
                 let t = self.var(Field::IcmpType);
-                let is8 = t.eq(BV::from_u64(8, 8));
-                let is13 = t.eq(BV::from_u64(13, 8));
-                is8.ite(&BV::from_u64(0, 8), &is13.ite(&BV::from_u64(14, 8), &t))
+                let mut v = t.clone();
+                for q in netprove_models::model::net::ICMP_QUERY_TYPES {
+                    if let Some(r) = netprove_models::model::net::icmp_reply_type(q) {
+                        v = t.eq(BV::from_u64(u64::from(q), 8)).ite(&BV::from_u64(u64::from(r), 8), &v);
+                    }
+                }
+                v
             }
         }
     }

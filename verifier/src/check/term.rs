@@ -46,7 +46,8 @@ impl Field {
 pub enum Expr {
     Field(Field),
     /// The ICMP type of the reply to a request of type `IcmpType` (echo 8 → 0,
-    /// timestamp 13 → 14, otherwise unchanged).
+    /// timestamp 13 → 14, information 15 → 16, address mask 17 → 18,
+    /// otherwise unchanged; such messages get no reply anyway).
     ReplyIcmpType,
 }
 
@@ -87,11 +88,10 @@ impl Term {
             Term::InRange(e, lo, hi) => {
                 let v = match e {
                     Expr::Field(f) => h(*f),
-                    Expr::ReplyIcmpType => match h(Field::IcmpType) {
-                        8 => 0,
-                        13 => 14,
-                        t => t,
-                    },
+                    Expr::ReplyIcmpType => {
+                        let t = h(Field::IcmpType);
+                        u8::try_from(t).ok().and_then(netprove_models::model::net::icmp_reply_type).map_or(t, u32::from)
+                    }
                 };
                 *lo <= v && v <= *hi
             }

@@ -20,8 +20,9 @@ fn cuts(t: &Term, out: &mut [BTreeSet<u32>; 5]) {
             out[i].insert(*lo);
             out[i].insert(hi.saturating_add(1));
             if matches!(e, Expr::ReplyIcmpType) {
-                // The reply type is a function of the request type: 0 and 14 map from 8 and 13.
-                for v in [0u32, 1, 8, 9, 13, 14, 15] {
+                // The reply type is a function of the request type: 0, 14, 16
+                // and 18 map from 8, 13, 15 and 17.
+                for v in [0u32, 1, 8, 9, 13, 14, 15, 16, 17, 18, 19] {
                     out[i].insert(v);
                 }
             }

@@ -126,14 +126,30 @@ pub fn nacl<'a>(acl: &'a Nacl, pkt: &Packet, egress: bool) -> NaclDecision<'a> {
     }
 }
 
-/// How an SG group reference may match: only the original private source of
-/// a direct path, within a VPC, across active peering or a TGW with
-/// security-group referencing (never through a middlebox or NAT).
+/// Whether a security-group rule that references a group can match the
+/// peer address seen at this ENI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RefMatch {
+    /// AWS documents that it cannot: the path crossed a NAT, the internet,
+    /// a middlebox (for inbound rules), an inter-Region peering, or a
+    /// transit gateway without referencing support (or any transit gateway,
+    /// for outbound rules).
+    No,
+    /// AWS documents nothing for this path (an outbound rule's reference to
+    /// a destination reached through a middlebox): a matching member makes
+    /// the rule a *maybe* match.
+    Maybe,
+    /// A direct path: within a VPC, across an active same-Region peering, or
+    /// (inbound only) across a transit gateway with referencing support.
+    Yes,
+}
+
+/// How an SG group reference may match: only the original private address
+/// of an ENI on a direct path (never through a NAT or, for inbound rules, a
+/// middlebox).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SgContext {
-    /// The peer address seen at this ENI is the original private address of
-    /// an ENI whose group references may match.
-    pub group_refs_match: bool,
+    pub group_refs: RefMatch,
 }
 
 /// A security-group decision for one direction of one ENI.
@@ -142,8 +158,10 @@ pub struct SgDecision<'a> {
     pub outcome: Outcome,
     /// The rules that admit (part of) the packet.
     pub rules: Vec<&'a SgRule>,
-    /// Prefix lists referenced but without entries: the result is approximate.
-    pub unknown_prefix_lists: Vec<String>,
+    /// Why rules that would admit the packet may or may not match (a prefix
+    /// list without entries, an undocumented group reference): the result
+    /// is approximate.
+    pub unknown: Vec<String>,
 }
 
 /// Evaluates the union of every group on an ENI for one direction. Ingress
@@ -170,9 +188,9 @@ pub fn security_groups<'a>(
             let peer_ok = match peer_matches(net, index, &r.peer, peer, ctx) {
                 PeerMatch::Yes => true,
                 PeerMatch::No => false,
-                PeerMatch::Unknown(pl) => {
-                    if traffic_match(&r.traffic, pkt, pkt.dport).is_some() {
-                        unknown.push(pl);
+                PeerMatch::Unknown(why) => {
+                    if traffic_match(&r.traffic, pkt, pkt.dport).is_some() && !unknown.contains(&why) {
+                        unknown.push(why);
                     }
                     false
                 }
@@ -203,7 +221,16 @@ pub fn security_groups<'a>(
     } else {
         Outcome::Partial
     };
-    SgDecision { outcome, rules, unknown_prefix_lists: unknown }
+    SgDecision { outcome, rules, unknown }
+}
+
+/// Whether some `dir` rule of `groups` references a group that `ip` belongs
+/// to: only then can the reference context change a decision.
+pub fn references_member(net: &Network, index: &NetworkIndex, groups: &[String], dir: Direction, ip: Ipv4Addr) -> bool {
+    groups.iter().filter_map(|g| net.security_groups.get(g)).flat_map(|sg| sg.rules(dir)).any(|r| {
+        matches!(&r.peer, SgPeer::Group { group_id, .. }
+            if index.sg_members.get(group_id).is_some_and(|m| m.binary_search(&ip).is_ok()))
+    })
 }
 
 fn covers(parts: &[PortRange], span: PortRange) -> bool {
@@ -220,6 +247,7 @@ fn covers(parts: &[PortRange], span: PortRange) -> bool {
 pub(crate) enum PeerMatch {
     Yes,
     No,
+    /// The match depends on something the model does not know; the text says what.
     Unknown(String),
 }
 
@@ -240,10 +268,14 @@ pub(crate) fn peer_matches(
         }
         SgPeer::Ipv6(_) => PeerMatch::No,
         SgPeer::Group { group_id, .. } => {
-            if ctx.group_refs_match && index.sg_members.get(group_id).is_some_and(|m| m.binary_search(&ip).is_ok()) {
-                PeerMatch::Yes
-            } else {
-                PeerMatch::No
+            let member = index.sg_members.get(group_id).is_some_and(|m| m.binary_search(&ip).is_ok());
+            match ctx.group_refs {
+                RefMatch::Yes if member => PeerMatch::Yes,
+                RefMatch::Maybe if member => PeerMatch::Unknown(format!(
+                    "the outbound reference to {group_id} (member {ip}), which AWS does not document for paths \
+                     through a middlebox"
+                )),
+                _ => PeerMatch::No,
             }
         }
         SgPeer::PrefixList(pl) => match net.prefix_lists.get(pl).and_then(|p| p.entries.as_ref()) {
@@ -254,7 +286,7 @@ pub(crate) fn peer_matches(
                     PeerMatch::No
                 }
             }
-            None => PeerMatch::Unknown(pl.clone()),
+            None => PeerMatch::Unknown(format!("prefix list {pl}, which has no entries in the snapshot")),
         },
     }
 }

@@ -129,7 +129,7 @@ impl Connection {
         if self.proto != PROTO_ICMP {
             return true;
         }
-        matches!(self.icmp, None | Some((8 | 13 | 15 | 17, _)))
+        self.icmp.is_none_or(|(t, _)| netprove_models::model::net::icmp_reply_type(t).is_some())
     }
 }
 

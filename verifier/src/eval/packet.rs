@@ -5,7 +5,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use netprove_models::model::net::{proto_name, PROTO_ICMP, PROTO_SCTP, PROTO_TCP, PROTO_UDP};
+use netprove_models::model::net::{icmp_reply_type, proto_name, PROTO_ICMP, PROTO_SCTP, PROTO_TCP, PROTO_UDP};
 use netprove_models::model::PortRange;
 
 /// Ephemeral source ports a NAT gateway or randomised SNAT may choose.
@@ -51,16 +51,19 @@ impl Packet {
         matches!(self.proto, PROTO_TCP | PROTO_UDP | PROTO_SCTP)
     }
 
-    /// The reply: addresses and ports swapped; ICMP echo request becomes reply.
+    /// Whether this request gets a reply: always, except ICMP messages that
+    /// are not queries (an unreachable or a time-exceeded is delivered and
+    /// that is all).
+    pub fn expects_reply(&self) -> bool {
+        self.proto != PROTO_ICMP || icmp_reply_type(self.icmp.0).is_some()
+    }
+
+    /// The reply: addresses and ports swapped; an ICMP query becomes its reply
+    /// (echo 8 → 0, timestamp 13 → 14, information 15 → 16, mask 17 → 18).
     pub fn reply(&self) -> Packet {
-        let icmp = if self.proto == PROTO_ICMP {
-            match self.icmp {
-                (8, c) => (0, c),
-                (13, c) => (14, c),
-                other => other,
-            }
-        } else {
-            self.icmp
+        let icmp = match (self.proto, icmp_reply_type(self.icmp.0)) {
+            (PROTO_ICMP, Some(t)) => (t, self.icmp.1),
+            _ => self.icmp,
         };
         Packet {
             src: self.dst,

@@ -17,11 +17,12 @@ use netprove_models::model::aws::{
 };
 use netprove_models::model::index::PodAttachment;
 use netprove_models::model::k8s::{Cluster, Pod, Service, ServicePort, SgEnforcingMode, TargetPort};
+use netprove_models::model::net::{PROTO_ICMP, PROTO_TCP, PROTO_UDP};
 use netprove_models::model::nfw::{Firewall, FirewallEndpoint};
 use netprove_models::model::{Direction, Network, NetworkIndex, PortRange, Provenance};
 
 use super::endpoint::Endpoint;
-use super::filters::{self, Outcome, SgContext};
+use super::filters::{self, Outcome, RefMatch, SgContext};
 use super::netpol::{self, NpDirection, NpVerdict, Peer};
 use super::nfw;
 use super::obligation::{Obligation, PathFate, PeerRef, RecordedPath};
@@ -111,9 +112,43 @@ enum Fate<'a> {
     Unknown(String),
 }
 
-/// A choice the data plane makes that the snapshot cannot tell (which AZ a
-/// transit gateway uses): the driver enumerates them.
-type ChoiceKey = (String, String);
+/// A choice the data plane makes that the snapshot cannot tell: the driver
+/// enumerates the options and the verdict is definite only if they agree.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum ChoiceKey {
+    /// Which AZ a transit gateway delivers into through `attachment`, for
+    /// traffic from `scope` (the sender's AZ, or `*` with appliance mode).
+    TgwAz { attachment: String, scope: String },
+    /// Whether a route to a prefix list whose entries are unknown carries
+    /// `dst` (options: the list ids, or the best route otherwise).
+    PrefixListRoute { table: String, dst: Ipv4Addr },
+    /// Which of several prefix-list routes of equal length AWS chose for
+    /// `dst` ("we randomly choose which route takes priority").
+    PrefixListTie { table: String, dst: Ipv4Addr },
+}
+
+impl ChoiceKey {
+    fn describe(&self) -> String {
+        match self {
+            ChoiceKey::TgwAz { attachment, .. } => {
+                format!("which availability zone the transit gateway picks for {attachment}")
+            }
+            ChoiceKey::PrefixListRoute { table, dst } => {
+                format!("whether a prefix list without entries in the snapshot holds {dst} ({table})")
+            }
+            ChoiceKey::PrefixListTie { table, dst } => {
+                format!("which of the overlapping prefix-list routes of {table} AWS picked for {dst}")
+            }
+        }
+    }
+}
+
+/// The option of a [`ChoiceKey::PrefixListRoute`] that takes the best route
+/// with known entries (or none).
+const KNOWN_ROUTE: &str = "known routes";
+
+/// Upper bound on the combinations of hidden choices explored per flow.
+const MAX_CHOICE_PATHS: usize = 64;
 
 struct Walk<'c> {
     hops: Vec<Hop>,
@@ -127,9 +162,25 @@ struct Walk<'c> {
     fw: Vec<String>,
     /// Whether security-group references can still match the source.
     sg_refs: bool,
+    /// How references in the source's outbound rules may match (decided by
+    /// the path: see `path_refs`).
+    egress_refs: RefMatch,
+    /// How outbound-rule references could match, given the request path so
+    /// far: a transit gateway (outbound references over a TGW are not
+    /// supported) or an inter-Region peering makes it `No`, a middlebox
+    /// `Maybe`.
+    path_refs: RefMatch,
+    /// The egress decision consulted a group reference that `dst` is a
+    /// member of: a different `egress_refs` could change it.
+    egress_ref_sensitive: bool,
+    /// Recording: the index of the first obligation of the reply (set when
+    /// the request got through), and how many doubts the request raised.
+    reply_from: Option<usize>,
+    request_doubts: usize,
     translations: Vec<Translation>,
     choices: &'c BTreeMap<ChoiceKey, String>,
     open_choices: Vec<(ChoiceKey, Vec<String>)>,
+    met_choices: Vec<ChoiceKey>,
     app: nfw::AppLayer,
     /// Symbolic mode: filters are recorded as obligations instead of decided.
     record: Option<Vec<Obligation>>,
@@ -138,6 +189,29 @@ struct Walk<'c> {
 }
 
 impl Walk<'_> {
+    /// The option taken at a hidden choice: the driver's, or the first one
+    /// (recorded as open so the driver explores the others).
+    fn choose(&mut self, key: ChoiceKey, options: Vec<String>) -> String {
+        if !self.met_choices.contains(&key) {
+            self.met_choices.push(key.clone());
+        }
+        if let Some(o) = self.choices.get(&key) {
+            return o.clone();
+        }
+        let first = options.first().cloned().unwrap_or_default();
+        if !self.open_choices.iter().any(|(k, _)| *k == key) {
+            self.open_choices.push((key, options));
+        }
+        first
+    }
+
+    /// The request path makes outbound-rule group references at most `r`.
+    fn limit_egress_refs(&mut self, r: RefMatch) {
+        if !self.reply {
+            self.path_refs = self.path_refs.min(r);
+        }
+    }
+
     fn hop(&mut self, node: impl Into<String>, kind: &'static str, decision: &'static str, detail: impl Into<String>) {
         self.hops.push(Hop { node: node.into(), kind, decision, rule: None, location: None, detail: detail.into() });
     }
@@ -231,6 +305,16 @@ impl<'a> Evaluator<'a> {
 
     fn subnet(&self, id: &str) -> Option<&'a Subnet> {
         self.net.subnets.get(id)
+    }
+
+    /// Whether `src` belongs to the VPC the packet is in (so the packet
+    /// started there, or left a NAT gateway of it). A VPC missing from the
+    /// snapshot counts only for packets that start at one of its ENIs.
+    fn started_in_vpc(&self, here: Here<'a>, src: Ipv4Addr) -> bool {
+        match self.net.vpcs.get(here.vpc) {
+            Some(v) => v.contains(src),
+            None => here.via == Via::Origin,
+        }
     }
 
     fn eni_here(&self, eni: &'a Eni, via: Via) -> Here<'a> {
@@ -338,7 +422,9 @@ impl<'a> Evaluator<'a> {
 
     /// Longest prefix match (route-tables-priority.html): the most specific
     /// route wins; at equal length a CIDR route beats a prefix-list route and
-    /// a static route beats a propagated one.
+    /// a static route beats a propagated one. A route to a prefix list whose
+    /// entries are unknown may or may not carry `dst`: unless a static /32
+    /// matches, which route applies is a hidden choice the driver enumerates.
     fn lookup(
         &self,
         w: &mut Walk,
@@ -346,7 +432,9 @@ impl<'a> Evaluator<'a> {
         dst: Ipv4Addr,
     ) -> Option<&'a netprove_models::model::aws::Route> {
         let mut best: Option<(u8, u8, &netprove_models::model::aws::Route)> = None;
-        let mut tie_pl = false;
+        // Prefix-list routes tied with `best`: AWS picks one at random (and sticks to it).
+        let mut tied: Vec<(&str, &'a netprove_models::model::aws::Route)> = Vec::new();
+        let mut unknown: Vec<(&str, &'a netprove_models::model::aws::Route)> = Vec::new();
         for r in &rt.routes {
             if r.state == RouteState::Filtered {
                 continue;
@@ -361,28 +449,42 @@ impl<'a> Evaluator<'a> {
                         None => continue,
                     },
                     None => {
-                        w.doubts.push(format!("route to prefix list {pl} in {}: its entries are unknown", rt.id));
-                        w.approx.push(format!("prefix list {pl} has no entries in the snapshot"));
+                        unknown.push((pl.as_str(), r));
                         continue;
                     }
                 },
                 _ => continue,
             };
+            let pl = match &r.dest {
+                RouteDest::PrefixList(pl) => pl.as_str(),
+                _ => "",
+            };
             match best {
                 Some((bl, br, _)) if (bl, br) > (len, rank) => {}
-                Some((bl, br, _)) if (bl, br) == (len, rank) => {
-                    if rank == 2 {
-                        tie_pl = true;
-                    }
-                }
+                Some((bl, br, _)) if (bl, br) == (len, rank) => tied.push((pl, r)),
                 _ => {
                     best = Some((len, rank, r));
-                    tie_pl = false;
+                    tied = vec![(pl, r)];
                 }
             }
         }
-        if tie_pl {
-            w.doubts.push(format!("{} has overlapping prefix-list routes for {dst}: AWS picks one at random", rt.id));
+        if tied.len() > 1 && best.is_some_and(|(_, rank, _)| rank == 2) {
+            let options = tied.iter().map(|(pl, _)| pl.to_string()).collect();
+            let pick = w.choose(ChoiceKey::PrefixListTie { table: rt.id.clone(), dst }, options);
+            if let (Some((l, rank, _)), Some((_, r))) = (best, tied.iter().find(|(pl, _)| *pl == pick)) {
+                best = Some((l, rank, r));
+            }
+        }
+        if !unknown.is_empty() && !best.is_some_and(|(l, rank, _)| l == 32 && rank == 3) {
+            for (pl, _) in &unknown {
+                w.approx.push(format!("prefix list {pl} has no entries in the snapshot"));
+            }
+            let mut options = vec![KNOWN_ROUTE.to_string()];
+            options.extend(unknown.iter().map(|(pl, _)| pl.to_string()));
+            let pick = w.choose(ChoiceKey::PrefixListRoute { table: rt.id.clone(), dst }, options);
+            if let Some((_, r)) = unknown.iter().find(|(pl, _)| *pl == pick) {
+                return Some(r);
+            }
         }
         best.map(|(_, _, r)| r)
     }
@@ -432,6 +534,17 @@ impl<'a> Evaluator<'a> {
                 }
                 match self.net.vpc_endpoints.get(vpce) {
                     Some(ep) if matches!(ep.endpoint_type, netprove_models::model::aws::VpcEndpointType::Gateway) => {
+                        // Gateway endpoints serve only the VPC's own traffic: not
+                        // through a transit gateway, a peering or a VPN
+                        // (vpc-endpoints-s3.html, vpc-peering-basics.md).
+                        if !self.started_in_vpc(here, pkt.src) {
+                            let why = format!(
+                                "{vpce} is a gateway endpoint of {}: traffic from {} (outside the VPC) cannot use it",
+                                here.vpc, pkt.src
+                            );
+                            w.hop(vpce, "vpc-endpoint", "deny", &why);
+                            return drop(why, vpce);
+                        }
                         if let Err(f) = self.cross(w, &pkt, here.subnet, None, false) {
                             return f;
                         }
@@ -456,9 +569,19 @@ impl<'a> Evaluator<'a> {
                     self.net.instances.get(e).and_then(|i| i.primary_eni()).and_then(|x| self.net.enis.get(x))
                 });
                 match eni {
-                    Some(eni) if eni.private_ips.iter().any(|p| p.ip == pkt.dst) => {
+                    Some(eni) if eni.owns(pkt.dst) => {
                         let _ = &mut pkt;
                         self.deliver_local(w, pkt, here, false)
+                    }
+                    // Source/destination checking: the instance must be the
+                    // source or destination of the traffic it receives.
+                    Some(eni) if eni.source_dest_check == Some(true) => {
+                        let why = format!(
+                            "{} has source/destination checking on, so it drops {} (not its own address)",
+                            eni.id, pkt.dst
+                        );
+                        w.hop(&eni.id, "eni", "deny", &why);
+                        drop(why, &eni.id)
                     }
                     Some(eni) => Fate::Unknown(format!(
                         "route sends {} to appliance {}; what the appliance forwards is not modelled",
@@ -625,8 +748,9 @@ impl<'a> Evaluator<'a> {
 
     // ------------------------------------------------------------------ NAT
 
-    /// NAT gateway (vpc-nat-gateway.md): SNAT to its private IP, source ports
-    /// 1024-65535; not reachable through peering; then its subnet's routes.
+    /// NAT gateway (vpc-nat-gateway.md, nat-gateway-basics.html): SNAT to its
+    /// private IP, source ports 1024-65535; TCP, UDP and ICMP only; not
+    /// reachable through peering; then its subnet's routes.
     fn to_nat(&self, w: &mut Walk, mut pkt: Packet, here: Here<'a>, nat: &'a NatGateway) -> Fate<'a> {
         if here.via == Via::Peering || here.via == Via::Igw {
             let why =
@@ -640,6 +764,13 @@ impl<'a> Evaluator<'a> {
         }
         if w.reply {
             return Fate::Unknown(format!("reply routed into {} without a matching request", nat.id));
+        }
+        if let Some(rec) = &mut w.record {
+            rec.push(Obligation::Protocols { node: nat.id.clone(), allowed: vec![PROTO_ICMP, PROTO_TCP, PROTO_UDP] });
+        } else if !matches!(pkt.proto, PROTO_TCP | PROTO_UDP | PROTO_ICMP) {
+            let why = format!("{} supports only TCP, UDP and ICMP, not protocol {}", nat.id, pkt.proto);
+            w.hop(&nat.id, "nat", "deny", &why);
+            return drop(why, &nat.id);
         }
         let Some(private) = nat.primary().and_then(|a| a.private_ip) else {
             return Fate::Unknown(format!("{} has no private address in the snapshot", nat.id));
@@ -657,6 +788,7 @@ impl<'a> Evaluator<'a> {
             pkt.sport = NAT_PORTS;
         }
         w.sg_refs = false;
+        w.limit_egress_refs(RefMatch::Maybe);
         let here = Here { vpc: &nat.vpc_id, subnet: nat_subnet, via: Via::Nat, rt: None };
         self.route(w, pkt, here)
     }
@@ -713,6 +845,9 @@ impl<'a> Evaluator<'a> {
         if let Err(f) = self.cross(w, &pkt, here.subnet, Some(att_subnet), into_same) {
             return f;
         }
+        // Security group referencing over a transit gateway covers inbound
+        // rules only (tgw-vpc-attachments, "Security group referencing").
+        w.limit_egress_refs(RefMatch::No);
         self.tgw_route(w, pkt, att, az)
     }
 
@@ -724,6 +859,12 @@ impl<'a> Evaluator<'a> {
         let tgw = self.net.transit_gateways.get(&from.tgw_id);
         w.hop(&from.tgw_id, "tgw", "forward", format!("enters from {} in {az}", from.id));
         let Some(rtb_id) = &from.association else {
+            if !from.association_known {
+                let why = format!("the route table associated with {} is not in the snapshot", from.id);
+                w.hop(&from.id, "tgw", "unknown", &why);
+                w.approx.push(why.clone());
+                return Fate::Unknown(why);
+            }
             let why = format!("{} is associated with no transit gateway route table", from.id);
             w.hop(&from.id, "tgw", "deny", &why);
             return drop(why, &from.id);
@@ -734,8 +875,11 @@ impl<'a> Evaluator<'a> {
         let Some(routes) = &rtb.routes else {
             return Fate::Unknown(format!("routes of {rtb_id} are not in the snapshot"));
         };
-        // Longest prefix; at equal length static beats propagated.
+        // Longest prefix; at equal length static beats prefix-list beats
+        // propagated. Prefix lists without entries: a hidden choice, as in
+        // VPC route tables.
         let mut best: Option<(u8, u8, &netprove_models::model::aws::TgwRoute)> = None;
+        let mut unknown: Vec<(&str, &'a netprove_models::model::aws::TgwRoute)> = Vec::new();
         for r in routes {
             let len = match (&r.dest, &r.prefix_list) {
                 (Some(c), _) if c.contains(&pkt.dst) => c.prefix_len(),
@@ -747,7 +891,7 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                     None => {
-                        w.doubts.push(format!("prefix list {pl} in {rtb_id} has unknown entries"));
+                        unknown.push((pl.as_str(), r));
                         continue;
                     }
                 },
@@ -762,6 +906,17 @@ impl<'a> Evaluator<'a> {
                 best = Some((len, rank, r));
             }
         }
+        if !unknown.is_empty() && !best.is_some_and(|(l, rank, _)| l == 32 && rank == 3) {
+            for (pl, _) in &unknown {
+                w.approx.push(format!("prefix list {pl} has no entries in the snapshot"));
+            }
+            let mut options = vec![KNOWN_ROUTE.to_string()];
+            options.extend(unknown.iter().map(|(pl, _)| pl.to_string()));
+            let pick = w.choose(ChoiceKey::PrefixListRoute { table: rtb_id.clone(), dst: pkt.dst }, options);
+            if let Some((_, r)) = unknown.iter().find(|(pl, _)| *pl == pick) {
+                best = Some((0, 0, r));
+            }
+        }
         let Some((_, _, route)) = best else {
             let why = format!("{rtb_id} has no route to {}", pkt.dst);
             w.rule_hop(rtb_id, "tgw-route-table", "deny", None, Some(rtb.prov.location()), &why);
@@ -769,10 +924,16 @@ impl<'a> Evaluator<'a> {
         };
         let rule = Some(route.prov.short());
         let loc = Some(route.prov.location());
-        if route.blackhole || route.attachments.is_empty() {
+        if route.blackhole {
             let why = format!("{rtb_id} sends {} to a blackhole", pkt.dst);
             w.rule_hop(rtb_id, "tgw-route-table", "deny", rule, loc, &why);
             return drop(why, rtb_id);
+        }
+        if route.attachments.is_empty() {
+            let why = format!("{rtb_id} has an active route for {} that names no attachment in the snapshot", pkt.dst);
+            w.rule_hop(rtb_id, "tgw-route-table", "unknown", rule, loc, &why);
+            w.approx.push(why.clone());
+            return Fate::Unknown(why);
         }
         if route.attachments.len() > 1 {
             return Fate::Unknown(format!("{rtb_id} spreads {} over several attachments (ECMP)", pkt.dst));
@@ -810,17 +971,12 @@ impl<'a> Evaluator<'a> {
         } else if subnets.len() == 1 {
             subnets[0]
         } else {
-            let key = (to.id.clone(), if appliance { "*".to_string() } else { az.to_string() });
-            let options: Vec<String> = subnets.iter().map(|s| s.availability_zone.clone()).collect();
-            let pick = match w.choices.get(&key) {
-                Some(z) => z.clone(),
-                None => {
-                    if !w.open_choices.iter().any(|(k, _)| *k == key) {
-                        w.open_choices.push((key.clone(), options.clone()));
-                    }
-                    options[0].clone()
-                }
+            let key = ChoiceKey::TgwAz {
+                attachment: to.id.clone(),
+                scope: if appliance { "*".to_string() } else { az.to_string() },
             };
+            let options: Vec<String> = subnets.iter().map(|s| s.availability_zone.clone()).collect();
+            let pick = w.choose(key, options);
             match subnets.iter().find(|s| s.availability_zone == pick) {
                 Some(s) => s,
                 None => subnets[0],
@@ -856,7 +1012,7 @@ impl<'a> Evaluator<'a> {
             w.hop(pcx, "peering", "deny", &why);
             return drop(why, pcx);
         };
-        if !matches!(here.via, Via::Origin | Via::Firewall) {
+        if !matches!(here.via, Via::Origin | Via::Firewall) || !self.started_in_vpc(here, pkt.src) {
             let why = format!(
                 "{pcx} carries only traffic that starts in {}: no transitive or edge-to-edge routing",
                 here.vpc
@@ -875,6 +1031,15 @@ impl<'a> Evaluator<'a> {
         }
         if let Err(f) = self.cross(w, &pkt, here.subnet, None, false) {
             return f;
+        }
+        // Groups of a peer VPC in another Region cannot be referenced
+        // (vpc-peering-security-groups.html).
+        let this_side = if p.requester.vpc_id == here.vpc { &p.requester } else { &p.accepter };
+        if let (Some(a), Some(b)) = (&this_side.region, &other.region) {
+            if a != b {
+                w.sg_refs = false;
+                w.limit_egress_refs(RefMatch::No);
+            }
         }
         w.hop(pcx, "peering", "forward", format!("into {}", other.vpc_id));
         let vpc: &'a str = match self.net.vpcs.get(&other.vpc_id) {
@@ -907,6 +1072,7 @@ impl<'a> Evaluator<'a> {
         }
         w.fw.push(ep.endpoint_id.clone());
         w.sg_refs = false;
+        w.limit_egress_refs(RefMatch::Maybe);
         if !w.reply && w.record.is_some() {
             if let Some(rec) = &mut w.record {
                 rec.push(Obligation::Nfw {
@@ -1000,7 +1166,12 @@ struct Outcome2 {
     forward: Vec<Hop>,
     reply: Vec<Hop>,
     approx: Vec<String>,
+    /// Hidden choices this run met and did not have decided.
     open: Vec<(ChoiceKey, Vec<String>)>,
+    /// Every hidden choice this run met.
+    met: Vec<ChoiceKey>,
+    /// Recording: where the reply's obligations start.
+    reply_from: Option<usize>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -1010,63 +1181,68 @@ impl<'a> Evaluator<'a> {
             return self.trace_service(q, cluster, service);
         }
         let base = self.flow_info(q, None);
-        let mut choices = BTreeMap::new();
-        let first = self.run(q, &choices);
-        if first.open.is_empty() {
-            return self.finish(q, base, first);
-        }
-        // Enumerate the data plane's hidden choices (TGW AZ selection).
-        let mut outcomes = vec![];
-        let mut pending = first.open.clone();
-        let mut combos: Vec<BTreeMap<ChoiceKey, String>> = vec![BTreeMap::new()];
-        while let Some((key, opts)) = pending.pop() {
-            let mut next = Vec::new();
-            for c in &combos {
-                for o in &opts {
-                    let mut c2 = c.clone();
-                    c2.insert(key.clone(), o.clone());
-                    next.push(c2);
+        let (outcomes, complete) = self.explore(q, false);
+        let mut met: Vec<ChoiceKey> = Vec::new();
+        for o in &outcomes {
+            for k in &o.0.met {
+                if !met.contains(k) {
+                    met.push(k.clone());
                 }
             }
-            combos = next;
-            if combos.len() > 64 {
-                break;
-            }
         }
-        // The first run took the first option of every open choice: reuse it.
-        let default_combo: BTreeMap<ChoiceKey, String> =
-            first.open.iter().map(|(k, opts)| (k.clone(), opts.first().cloned().unwrap_or_default())).collect();
-        let mut first = Some(first);
-        for c in combos {
-            choices = c;
-            let o = match first.take() {
-                Some(f) if choices == default_combo => f,
-                Some(f) => {
-                    first = Some(f);
-                    self.run(q, &choices)
-                }
-                None => self.run(q, &choices),
-            };
-            for (k, opts) in &o.open {
-                if !choices.contains_key(k) && !pending.iter().any(|(p, _)| p == k) {
-                    pending.push((k.clone(), opts.clone()));
-                }
-            }
-            outcomes.push(o);
-        }
-        let verdicts: Vec<Verdict> = outcomes.iter().map(|o| o.verdict).collect();
+        let verdicts: Vec<Verdict> = outcomes.iter().map(|o| o.0.verdict).collect();
         let same = verdicts.windows(2).all(|p| p[0] == p[1]);
-        let Some(mut chosen) = outcomes.into_iter().next() else {
+        let Some((mut chosen, _)) = outcomes.into_iter().next() else {
             return self.finish(q, base, self.run(q, &BTreeMap::new()));
         };
-        if !same {
+        if !complete || !same {
             chosen.verdict = Verdict::Unknown;
-            chosen.reason =
-                Some("the outcome depends on which availability zone the transit gateway picks for this flow".into());
+            let what: Vec<String> = met.iter().map(ChoiceKey::describe).collect();
+            chosen.reason = Some(if complete {
+                format!("the outcome depends on {}", what.join(" and "))
+            } else {
+                format!("more than {MAX_CHOICE_PATHS} combinations of {} to explore", what.join(", "))
+            });
             chosen.blocker = None;
             chosen.failed = None;
         }
         self.finish(q, base, chosen)
+    }
+
+    /// Runs `q` under every combination of the data plane's hidden choices it
+    /// meets, depth first: a run that meets an undecided choice has taken its
+    /// first option, the other options are explored next (a later option may
+    /// lead to choices the first did not meet). The runs come back with the
+    /// all-first-options run first; `false` when there were more than
+    /// [`MAX_CHOICE_PATHS`] combinations and exploration stopped.
+    fn explore(&self, q: &Query, record: bool) -> (Vec<(Outcome2, Vec<Obligation>)>, bool) {
+        let mut done = Vec::new();
+        let mut stack: Vec<BTreeMap<ChoiceKey, String>> = vec![BTreeMap::new()];
+        while let Some(c) = stack.pop() {
+            let (o, rec) = self.run_mode(q, &c, record);
+            match o.open.first().cloned() {
+                None => done.push((o, rec)),
+                Some((key, opts)) => {
+                    for opt in opts.iter().skip(1).rev() {
+                        let mut c2 = c.clone();
+                        c2.insert(key.clone(), opt.clone());
+                        stack.push(c2);
+                    }
+                    if o.open.len() == 1 {
+                        // Every other choice of this run was decided: it is the first option's run.
+                        done.push((o, rec));
+                    } else {
+                        let mut c0 = c;
+                        c0.insert(key, opts.first().cloned().unwrap_or_default());
+                        stack.push(c0);
+                    }
+                }
+            }
+            if done.len() + stack.len() > MAX_CHOICE_PATHS {
+                return (done, false);
+            }
+        }
+        (done, true)
     }
 
     fn finish(&self, q: &Query, flow: FlowInfo, o: Outcome2) -> TraceResult {
@@ -1266,32 +1442,39 @@ impl<'a> Evaluator<'a> {
     /// decided but recorded, with addresses fixed and ports symbolic; the
     /// query's ports and protocol are ignored.
     pub fn record(&self, q: &Query) -> Vec<RecordedPath> {
-        let mut out = Vec::new();
-        let (first, first_rec) = self.run_mode(q, &BTreeMap::new(), true);
-        if first.open.is_empty() {
-            out.push(to_path(first, first_rec));
-            return out;
-        }
-        let mut combos: Vec<BTreeMap<ChoiceKey, String>> = vec![BTreeMap::new()];
-        for (key, opts) in &first.open {
-            let mut next = Vec::new();
-            for c in &combos {
-                for o in opts {
-                    let mut c2 = c.clone();
-                    c2.insert(key.clone(), o.clone());
-                    next.push(c2);
-                }
-            }
-            combos = next;
-        }
-        for c in combos.iter().take(64) {
-            let (o, rec) = self.run_mode(q, c, true);
-            out.push(to_path(o, rec));
+        let (runs, complete) = self.explore(q, true);
+        let mut out: Vec<RecordedPath> = runs.into_iter().map(|(o, rec)| to_path(o, rec)).collect();
+        if !complete {
+            out.push(RecordedPath {
+                fate: PathFate::Unknown(format!("more than {MAX_CHOICE_PATHS} combinations of hidden choices")),
+                obligations: Vec::new(),
+                nodes: Vec::new(),
+                reply_from: None,
+            });
         }
         out
     }
 
+    /// One walk under fixed choices. Outbound security-group rules are
+    /// judged before the path is known: when the first walk finds that the
+    /// path limits their group references (a transit gateway, a middlebox)
+    /// and the decision consulted one, the walk is redone with that limit.
     fn run_mode(&self, q: &Query, choices: &BTreeMap<ChoiceKey, String>, record: bool) -> (Outcome2, Vec<Obligation>) {
+        let (o, rec, sensitive, path_refs) = self.run_walk(q, choices, record, RefMatch::Yes);
+        if sensitive && path_refs != RefMatch::Yes {
+            let (o, rec, _, _) = self.run_walk(q, choices, record, path_refs);
+            return (o, rec);
+        }
+        (o, rec)
+    }
+
+    fn run_walk(
+        &self,
+        q: &Query,
+        choices: &BTreeMap<ChoiceKey, String>,
+        record: bool,
+        egress_refs: RefMatch,
+    ) -> (Outcome2, Vec<Obligation>, bool, RefMatch) {
         let app = match (&q.sni, &q.http_host) {
             (Some(s), _) => nfw::AppLayer::Tls { sni: Some(s.clone()) },
             (None, Some(h)) => nfw::AppLayer::Http { host: Some(h.clone()) },
@@ -1305,9 +1488,15 @@ impl<'a> Evaluator<'a> {
             steps: 0,
             fw: Vec::new(),
             sg_refs: true,
+            egress_refs,
+            path_refs: RefMatch::Yes,
+            egress_ref_sensitive: false,
+            reply_from: None,
+            request_doubts: 0,
             translations: Vec::new(),
             choices,
             open_choices: Vec::new(),
+            met_choices: Vec::new(),
             app,
             record: record.then(Vec::new),
             gateway_service: None,
@@ -1319,13 +1508,25 @@ impl<'a> Evaluator<'a> {
         let mut reason = reason;
         let mut rec = w.record.take().unwrap_or_default();
         if record {
-            rec.extend(w.doubts.iter().cloned().map(Obligation::Doubt));
+            rec.extend(w.doubts.iter().skip(w.request_doubts).cloned().map(Obligation::Doubt));
         } else if verdict == Verdict::Allowed && !w.doubts.is_empty() {
             verdict = Verdict::Unknown;
             reason = Some(w.doubts.join("; "));
         }
         approx.extend(w.doubts);
-        (Outcome2 { verdict, reason, blocker, failed, forward: fwd, reply: rep, approx, open: w.open_choices }, rec)
+        let o = Outcome2 {
+            verdict,
+            reason,
+            blocker,
+            failed,
+            forward: fwd,
+            reply: rep,
+            approx,
+            open: w.open_choices,
+            met: w.met_choices,
+            reply_from: w.reply_from,
+        };
+        (o, rec, w.egress_ref_sensitive, w.path_refs)
     }
 
     #[allow(clippy::type_complexity)]
@@ -1397,6 +1598,16 @@ impl<'a> Evaluator<'a> {
         };
 
         // ---- reply ----
+        if let Some(rec) = &mut w.record {
+            // The encoding drops the reply for headers that expect none.
+            rec.extend(w.doubts.iter().cloned().map(Obligation::Doubt));
+            w.request_doubts = w.doubts.len();
+            w.reply_from = Some(rec.len());
+        } else if !delivered.expects_reply() {
+            // An ICMP message that is not a query (unreachable, time
+            // exceeded, …) gets no reply: delivering it is the whole story.
+            return (Verdict::Allowed, None, None, None, fwd_hops, Vec::new());
+        }
         w.reply = true;
         w.steps = 0;
         let fw_request = std::mem::take(&mut w.fw);
@@ -1548,8 +1759,6 @@ impl<'a> Evaluator<'a> {
                 }
                 let local = w.hops.last().is_some_and(|h| h.kind == "node");
                 if !local {
-                    let ctx_refs = w.sg_refs;
-                    let _ = ctx_refs;
                     self.sg(w, eni, &p, Direction::Ingress)?;
                 }
                 if let Some((cluster, pod, _)) = d.pod {
@@ -1623,6 +1832,24 @@ impl<'a> Evaluator<'a> {
     }
 
     fn sg(&self, w: &mut Walk, eni: &'a Eni, pkt: &Packet, dir: Direction) -> Result<(), Fate<'a>> {
+        // A Network Load Balancer without security groups filters nothing
+        // (elasticloadbalancing network/load-balancer-security-groups).
+        if eni.kind == EniKind::LoadBalancer && eni.security_groups.is_empty() {
+            w.hop(&eni.id, "security-group", "allow", format!("{} is a load balancer without security groups", eni.id));
+            return Ok(());
+        }
+        // Inbound rules see the path walked so far; outbound rules the path
+        // the request is about to take (decided by a first walk, see
+        // `run_mode`).
+        let refs = match dir {
+            Direction::Ingress if w.sg_refs => RefMatch::Yes,
+            Direction::Ingress => RefMatch::No,
+            Direction::Egress => {
+                w.egress_ref_sensitive |=
+                    filters::references_member(self.net, self.index, &eni.security_groups, dir, pkt.dst);
+                w.egress_refs
+            }
+        };
         if let Some(rec) = &mut w.record {
             rec.push(Obligation::Sg {
                 eni: eni.id.clone(),
@@ -1631,7 +1858,7 @@ impl<'a> Evaluator<'a> {
                 dst: pkt.dst,
                 sport: pkt.sport_sym,
                 dport: pkt.dport_sym,
-                sg_refs: w.sg_refs,
+                sg_refs: refs,
             });
             w.hop(
                 filters::groups_label(&eni.security_groups),
@@ -1647,22 +1874,20 @@ impl<'a> Evaluator<'a> {
             &eni.security_groups,
             pkt,
             dir,
-            SgContext { group_refs_match: w.sg_refs },
+            SgContext { group_refs: refs },
         );
         let label = filters::groups_label(&eni.security_groups);
         let rule = d.rules.first().map(|r| r.prov.short());
         let loc = d.rules.first().map(|r| r.prov.location());
-        for pl in &d.unknown_prefix_lists {
-            w.approx.push(format!("prefix list {pl} has no entries in the snapshot"));
-        }
+        w.approx.extend(d.unknown.iter().cloned());
         match d.outcome {
             Outcome::Allow => {
                 w.rule_hop(label, "security-group", "allow", rule, loc, format!("{dir} of {} allows {pkt}", eni.id));
                 Ok(())
             }
             Outcome::Deny => {
-                if !d.unknown_prefix_lists.is_empty() {
-                    let why = format!("{dir} of {} depends on prefix list(s) without entries", eni.id);
+                if !d.unknown.is_empty() {
+                    let why = format!("{dir} of {} depends on {}", eni.id, d.unknown.join("; "));
                     w.hop(label, "security-group", "unknown", &why);
                     return Err(Fate::Unknown(why));
                 }
@@ -1863,7 +2088,7 @@ fn to_path(o: Outcome2, obligations: Vec<Obligation>) -> RecordedPath {
         Verdict::Unknown => PathFate::Unknown(o.reason.unwrap_or_default()),
     };
     let nodes = o.forward.iter().chain(&o.reply).map(|h| h.node.clone()).collect();
-    RecordedPath { fate, obligations, nodes }
+    RecordedPath { fate, obligations, nodes, reply_from: o.reply_from }
 }
 
 /// Stops the walk when a NetworkPolicy decision drops the packet or cannot be decided.

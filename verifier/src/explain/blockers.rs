@@ -43,7 +43,13 @@ fn proto_port(h: &Header, sym: PortSym) -> String {
 pub fn on_path(net: &Network, enc: &mut Encoder, p: &RecordedPath, h: &Header) -> Vec<Blocker> {
     let mut out = Vec::new();
     let at = |f: Field| h.get(f);
-    for o in &p.obligations {
+    // An ICMP message that is not a query gets no reply: only the request counts.
+    let one_way = crate::check::encode::one_way_icmp().eval(&at);
+    let (obligations, fate) = match p.reply_from {
+        Some(n) if one_way => (p.obligations.get(..n).unwrap_or(&p.obligations), &PathFate::Reached),
+        _ => (p.obligations.as_slice(), &p.fate),
+    };
+    for o in obligations {
         let t = enc.obligation(o);
         if t.allow.eval(&at) {
             continue;
@@ -54,7 +60,7 @@ pub fn on_path(net: &Network, enc: &mut Encoder, p: &RecordedPath, h: &Header) -
         }
         out.push(describe(net, o, h));
     }
-    if let PathFate::Unknown(reason) = &p.fate {
+    if let PathFate::Unknown(reason) = fate {
         out.push(Blocker {
             kind: "unknown",
             resource: String::new(),
@@ -63,7 +69,7 @@ pub fn on_path(net: &Network, enc: &mut Encoder, p: &RecordedPath, h: &Header) -
             fix: "complete the snapshot so the path can be judged".into(),
         });
     }
-    if let PathFate::Dropped { reason, blocker } = &p.fate {
+    if let PathFate::Dropped { reason, blocker } = fate {
         out.push(Blocker {
             kind: "route",
             resource: blocker.clone(),
@@ -247,6 +253,16 @@ fn describe(net: &Network, o: &Obligation, h: &Header) -> Blocker {
                 fix: format!(
                     "add a pass rule for {what} from {src} to {dst} ahead of the dropping rule in {name}'s policy"
                 ),
+            }
+        }
+        Obligation::Protocols { node, allowed } => {
+            let names: Vec<String> = allowed.iter().map(|p| netprove_models::model::net::proto_name(*p)).collect();
+            Blocker {
+                kind: "nat",
+                resource: node.clone(),
+                direction: "request",
+                problem: format!("{node} forwards only {}, not {}", names.join(", "), proto_port(h, PortSym::Dport)),
+                fix: format!("send this protocol on a path that does not cross {node}"),
             }
         }
         Obligation::Doubt(why) => Blocker {

@@ -168,7 +168,7 @@ pub(super) fn convert(
         ipv6_addresses,
         security_groups: w.groups.into_iter().filter_map(|g| g.group_id).collect(),
         attachment,
-        source_dest_check: w.source_dest_check.unwrap_or(true),
+        source_dest_check: w.source_dest_check,
         tags: tags(&w.tags),
         prov,
     })

@@ -173,10 +173,12 @@ pub(super) fn ingest_attachments(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &
             .and_then(|a| a.transit_gateway_route_table_id.clone());
         let appliance = w.options.as_ref().and_then(|o| enabled(&o.appliance_mode_support));
         let sgref = w.options.as_ref().and_then(|o| enabled(&o.security_group_referencing_support));
+        let association_known = !is_vpc_listing;
         if let Some(existing) = b.net.tgw_attachments.get_mut(&id) {
             if existing.association.is_none() {
                 existing.association = assoc;
             }
+            existing.association_known |= association_known;
             if existing.subnet_ids.is_empty() {
                 existing.subnet_ids = w.subnet_ids.clone();
             }
@@ -203,6 +205,7 @@ pub(super) fn ingest_attachments(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &
             resource_owner: w.resource_owner_id.or(w.vpc_owner_id).or(w.transit_gateway_owner_id.filter(|_| false)),
             state: w.state,
             association: assoc,
+            association_known,
             subnet_ids: w.subnet_ids,
             appliance_mode: appliance,
             security_group_referencing: sgref,
@@ -288,9 +291,9 @@ pub(super) fn ingest_routes(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, v:
         let blackhole = state == "blackhole";
         if !blackhole && attachments.is_empty() && matches!(state.as_str(), "active") {
             ctx.warn(
-                WarningKind::Suspicious,
+                WarningKind::Approximation,
                 &prov,
-                "active route lists no attachment (moto drops them); traffic it matches is treated as dropped",
+                "active route lists no attachment (moto drops them); where it sends traffic is unknown",
             );
         }
         if !matches!(state.as_str(), "active" | "blackhole") {
@@ -350,6 +353,7 @@ pub(super) fn finish(b: &mut AwsBuilder, diags: &mut Diagnostics) {
         }
         for a in ids {
             if let Some(att) = b.net.tgw_attachments.get_mut(&a) {
+                att.association_known = true;
                 match &att.association {
                     Some(existing) if existing != &rtb => diags.warnings.push(Warning::at(
                         WarningKind::Suspicious,

@@ -123,7 +123,9 @@ pub struct Eni {
     pub ipv6_addresses: Vec<String>,
     pub security_groups: Vec<String>,
     pub attachment: Option<EniAttachment>,
-    pub source_dest_check: bool,
+    /// `SourceDestCheck`: when on, the ENI drops traffic it is neither the
+    /// source nor the destination of. `None` when the snapshot does not say.
+    pub source_dest_check: Option<bool>,
     pub tags: Tags,
     pub prov: Provenance,
 }

@@ -28,6 +28,11 @@ pub struct TgwAttachment {
     pub state: Option<String>,
     /// Route table associated (from `Association`, or from association files).
     pub association: Option<String>,
+    /// Whether `association: None` means "not associated": the generic
+    /// `describe-transit-gateway-attachments` listing (which reports every
+    /// association) or an association file named the attachment. The VPC
+    /// attachment listing alone says nothing about associations.
+    pub association_known: bool,
     /// VPC attachments: the subnets (one per AZ) holding the attachment ENIs.
     pub subnet_ids: Vec<String>,
     /// VPC attachments: `Options.ApplianceModeSupport == "enable"`; `None` if unknown.

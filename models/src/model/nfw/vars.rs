@@ -140,6 +140,8 @@ pub enum ResolveError {
     UnknownReference(String),
     #[error("IP set reference `@{name}` points to `{arn}`, whose entries are unknown")]
     UnresolvedReference { name: String, arn: String },
+    #[error("`$HOME_NET` defaults to the firewall VPC's CIDRs, which are not in the snapshot")]
+    UnknownHomeNet,
 }
 
 /// Resolves a prefix-list ARN to its IPv4 ranges; `None` when unknown.
@@ -155,7 +157,8 @@ pub struct VariableEnv<'a> {
 
 impl<'a> VariableEnv<'a> {
     /// `vpc_cidrs` are the CIDRs of the firewall's (inspection) VPC: the
-    /// default `HOME_NET`.
+    /// default `HOME_NET`. Empty means the VPC is not in the snapshot: the
+    /// default is then unknown (every VPC has a CIDR).
     pub fn new(policy: Option<&'a FirewallPolicy>, group: Option<&'a RuleGroup>, vpc_cidrs: &'a [Ipv4Net]) -> Self {
         Self { policy_vars: policy.map(|p| &p.variables), group, vpc_cidrs, references: None }
     }
@@ -166,10 +169,11 @@ impl<'a> VariableEnv<'a> {
         self
     }
 
-    fn policy_home_net(&self) -> IpRanges {
+    fn policy_home_net(&self) -> Result<IpRanges, ResolveError> {
         match self.policy_vars.and_then(|v| v.get("HOME_NET")) {
-            Some(def) => IpRanges::from_cidrs(&def.cidrs),
-            None => IpRanges::from_cidrs(self.vpc_cidrs),
+            Some(def) => Ok(IpRanges::from_cidrs(&def.cidrs)),
+            None if self.vpc_cidrs.is_empty() => Err(ResolveError::UnknownHomeNet),
+            None => Ok(IpRanges::from_cidrs(self.vpc_cidrs)),
         }
     }
 
@@ -183,8 +187,8 @@ impl<'a> VariableEnv<'a> {
             return Ok(r);
         }
         match name {
-            "HOME_NET" => Ok(self.policy_home_net()),
-            "EXTERNAL_NET" => Ok(self.policy_home_net().complement()),
+            "HOME_NET" => self.policy_home_net(),
+            "EXTERNAL_NET" => Ok(self.policy_home_net()?.complement()),
             _ => self
                 .policy_vars
                 .and_then(|v| v.get(name))
@@ -193,12 +197,18 @@ impl<'a> VariableEnv<'a> {
         }
     }
 
-    pub fn home_net(&self) -> IpRanges {
-        self.group_set("HOME_NET").unwrap_or_else(|| self.policy_home_net())
+    pub fn home_net(&self) -> Result<IpRanges, ResolveError> {
+        match self.group_set("HOME_NET") {
+            Some(r) => Ok(r),
+            None => self.policy_home_net(),
+        }
     }
 
-    pub fn external_net(&self) -> IpRanges {
-        self.group_set("EXTERNAL_NET").unwrap_or_else(|| self.policy_home_net().complement())
+    pub fn external_net(&self) -> Result<IpRanges, ResolveError> {
+        match self.group_set("EXTERNAL_NET") {
+            Some(r) => Ok(r),
+            None => Ok(self.policy_home_net()?.complement()),
+        }
     }
 
     /// `@name` (given without the `@`).
@@ -349,8 +359,13 @@ mod tests {
     fn home_and_external_net() {
         let vpc = [net("10.0.0.0/16")];
         let env = VariableEnv::new(None, None, &vpc);
-        assert_eq!(env.home_net(), IpRanges::from_cidrs(&vpc));
-        assert_eq!(env.external_net(), IpRanges::from_cidrs(&vpc).complement());
+        assert_eq!(env.home_net(), Ok(IpRanges::from_cidrs(&vpc)));
+        assert_eq!(env.external_net(), Ok(IpRanges::from_cidrs(&vpc).complement()));
+
+        // The firewall's VPC is not in the snapshot: the default is unknown.
+        let env = VariableEnv::new(None, None, &[]);
+        assert_eq!(env.home_net(), Err(ResolveError::UnknownHomeNet));
+        assert_eq!(addr(&env, "$EXTERNAL_NET"), Err(ResolveError::UnknownHomeNet));
 
         // The group overrides HOME_NET but EXTERNAL_NET still negates the policy's.
         let g = group(&[("HOME_NET", "10.0.0.0/8")], &[]);

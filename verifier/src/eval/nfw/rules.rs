@@ -6,7 +6,7 @@
 use netprove_models::model::net::{PROTO_ICMP, PROTO_SCTP, PROTO_TCP, PROTO_UDP};
 use netprove_models::model::nfw::{
     prefix_list_id, AddrItem, AddrSpec, DomainList, DomainTargetType, FirewallPolicy, FlowOptions, GeneratedRulesType,
-    IpProtoMatch, IpRanges, OverrideAction, PortSpec, RuleAction, RuleGroup, RuleOrder, RulesSource,
+    IpProtoMatch, IpRanges, OverrideAction, PortSpec, ResolveError, RuleAction, RuleGroup, RuleOrder, RulesSource,
     StatefulDefaultAction, SuricataRule, VariableEnv,
 };
 use netprove_models::model::{Network, PortRange};
@@ -278,6 +278,7 @@ fn compile_suricata(
     let dst = addr(env, &r.dst, &mut unresolved);
     let sport = ports(env, &r.src_ports, &mut unresolved);
     let dport = ports(env, &r.dst_ports, &mut unresolved);
+    unresolved.dedup();
     let contents = r
         .content_matches
         .iter()
@@ -370,17 +371,26 @@ fn compile_domain_list(
         GeneratedRulesType::Rejectlist if !drop_to_alert => Act::Reject,
         _ => return Vec::new(),
     };
-    let home = env.home_net();
-    let external = env.external_net();
-    let set = |r: IpRanges| if r.is_all() { AddrM::Any } else { AddrM::Set(r) };
+    let mut unresolved = Vec::new();
+    let mut set = |r: Result<IpRanges, ResolveError>| match r {
+        Ok(r) if r.is_all() => AddrM::Any,
+        Ok(r) => AddrM::Set(r),
+        Err(e) => {
+            unresolved.push(e.to_string());
+            AddrM::Unresolved
+        }
+    };
+    let home = set(env.home_net());
+    let external = set(env.external_net());
+    unresolved.dedup();
     let group_short = group.prov.short();
     let location = Some(group.prov.location());
     let base = |proto: &str, action: Act, rule_pos: usize| CRule {
         action,
         proto: ProtoM::App(proto.to_string()),
-        src: set(home.clone()),
+        src: home.clone(),
         sport: PortM::Any,
-        dst: set(external.clone()),
+        dst: external.clone(),
         dport: PortM::Any,
         bidir: false,
         flow: FlowOptions { to_server: true, established: true, ..FlowOptions::default() },
@@ -389,7 +399,7 @@ fn compile_domain_list(
         ssl: SslM::None,
         ip_only: false,
         unsupported: Vec::new(),
-        unresolved: Vec::new(),
+        unresolved: unresolved.clone(),
         missing_group: None,
         priority: Some(1),
         label: String::new(),
