@@ -151,6 +151,9 @@ impl<'a> Encoder<'a> {
                 self.np(cluster, pod, *dir, peer, *peer_ip, dst_pod.as_deref())
             }
             Obligation::Nfw { fw_arn, src, dst, sport, dport } => self.nfw(fw_arn, *src, *dst, *sport, *dport),
+            Obligation::Protocols { allowed, .. } => {
+                Tri { allow: or(allowed.iter().map(|p| proto_is(*p))), maybe: ff() }
+            }
             Obligation::Doubt(_) => Tri::unknown_all(),
         }
     }

@@ -27,6 +27,9 @@ pub enum Obligation {
     Np { cluster: String, pod: String, dir: NpDirection, peer: PeerRef, peer_ip: Ipv4Addr, dst_pod: Option<String> },
     /// A Network Firewall on the connection as it sees the request.
     Nfw { fw_arn: String, src: Ipv4Addr, dst: Ipv4Addr, sport: PortSym, dport: PortSym },
+    /// A hop that carries only some IP protocols (a NAT gateway: TCP, UDP,
+    /// ICMP); any other protocol is dropped at `node`.
+    Protocols { node: String, allowed: Vec<u8>, reason: String },
     /// Something that makes every header's outcome uncertain on this path.
     Doubt(String),
 }

@@ -31,6 +31,13 @@ use super::result::{FlowInfo, Hop, TraceResult, Verdict};
 /// Upper bound on hops in one direction: more means a routing loop.
 const MAX_STEPS: u32 = 64;
 
+/// The IP protocols a NAT gateway translates (ICMP, TCP, UDP).
+const NAT_PROTOCOLS: [u8; 3] = [
+    netprove_models::model::net::PROTO_ICMP,
+    netprove_models::model::net::PROTO_TCP,
+    netprove_models::model::net::PROTO_UDP,
+];
+
 /// One connection to trace.
 #[derive(Debug, Clone)]
 pub struct Query {
@@ -155,6 +162,25 @@ impl Walk<'_> {
     }
 }
 
+/// Whether a transit gateway attachment carries traffic, from its `State`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AttachmentState {
+    /// `available`, `modifying`, or no state given.
+    Live,
+    /// `pending`, `initiating`, `pendingAcceptance`, … : not carrying traffic yet, or about to.
+    Transitional,
+    /// `deleted`, `deleting`, `failed`, `rejected`, … : carries nothing.
+    Gone,
+}
+
+fn attachment_state(a: &TgwAttachment) -> AttachmentState {
+    match a.state.as_deref() {
+        None | Some("available" | "modifying") => AttachmentState::Live,
+        Some("deleted" | "deleting" | "failed" | "failing" | "rejected" | "rejecting") => AttachmentState::Gone,
+        Some(_) => AttachmentState::Transitional,
+    }
+}
+
 fn drop<'a>(reason: impl Into<String>, blocker: impl Into<String>) -> Fate<'a> {
     Fate::Dropped { reason: reason.into(), blocker: blocker.into() }
 }
@@ -181,7 +207,8 @@ impl<'a> Evaluator<'a> {
         }
         let mut vpc_attachments = HashMap::new();
         for a in net.tgw_attachments.values() {
-            if a.resource_type == "vpc" {
+            // A deleted (or failed, rejected) attachment carries nothing.
+            if a.resource_type == "vpc" && attachment_state(a) != AttachmentState::Gone {
                 if let Some(v) = &a.resource_id {
                     vpc_attachments.insert((a.tgw_id.as_str(), v.as_str()), a);
                 }
@@ -338,15 +365,20 @@ impl<'a> Evaluator<'a> {
 
     /// Longest prefix match (route-tables-priority.html): the most specific
     /// route wins; at equal length a CIDR route beats a prefix-list route and
-    /// a static route beats a propagated one.
+    /// a static route beats a propagated one. `Err` when the snapshot cannot
+    /// tell which route AWS uses: a prefix-list route whose entries are
+    /// missing could be the most specific match (only a static /32 certainly
+    /// beats it), and overlapping prefix-list routes of equal length with
+    /// different targets are chosen at random.
     fn lookup(
         &self,
         w: &mut Walk,
         rt: &'a RouteTable,
         dst: Ipv4Addr,
-    ) -> Option<&'a netprove_models::model::aws::Route> {
+    ) -> Result<Option<&'a netprove_models::model::aws::Route>, String> {
         let mut best: Option<(u8, u8, &netprove_models::model::aws::Route)> = None;
         let mut tie_pl = false;
+        let mut unknown_pl: Option<&str> = None;
         for r in &rt.routes {
             if r.state == RouteState::Filtered {
                 continue;
@@ -361,8 +393,8 @@ impl<'a> Evaluator<'a> {
                         None => continue,
                     },
                     None => {
-                        w.doubts.push(format!("route to prefix list {pl} in {}: its entries are unknown", rt.id));
                         w.approx.push(format!("prefix list {pl} has no entries in the snapshot"));
+                        unknown_pl = unknown_pl.or(Some(pl.as_str()));
                         continue;
                     }
                 },
@@ -370,8 +402,8 @@ impl<'a> Evaluator<'a> {
             };
             match best {
                 Some((bl, br, _)) if (bl, br) > (len, rank) => {}
-                Some((bl, br, _)) if (bl, br) == (len, rank) => {
-                    if rank == 2 {
+                Some((bl, br, b)) if (bl, br) == (len, rank) => {
+                    if rank == 2 && b.target != r.target {
                         tie_pl = true;
                     }
                 }
@@ -382,9 +414,21 @@ impl<'a> Evaluator<'a> {
             }
         }
         if tie_pl {
-            w.doubts.push(format!("{} has overlapping prefix-list routes for {dst}: AWS picks one at random", rt.id));
+            return Err(format!(
+                "{} has overlapping prefix-list routes for {dst} with different targets: AWS picks one at random",
+                rt.id
+            ));
         }
-        best.map(|(_, _, r)| r)
+        if let Some(pl) = unknown_pl {
+            if !matches!(best, Some((32, 3, _))) {
+                return Err(format!(
+                    "{} has a route to prefix list {pl}, whose entries are not in the snapshot: the route {dst} \
+                     takes is unknown",
+                    rt.id
+                ));
+            }
+        }
+        Ok(best.map(|(_, _, r)| r))
     }
 
     /// Routes `pkt` from `here`, following hops until it is delivered,
@@ -404,7 +448,14 @@ impl<'a> Evaluator<'a> {
             let at = here.subnet.map(|s| s.id.clone()).unwrap_or_else(|| here.vpc.to_string());
             return Fate::Unknown(format!("no route table known for {at}"));
         };
-        let Some(route) = self.lookup(w, rt, pkt.dst) else {
+        let found = match self.lookup(w, rt, pkt.dst) {
+            Ok(found) => found,
+            Err(why) => {
+                w.rule_hop(&rt.id, "route-table", "unknown", None, Some(rt.prov.location()), &why);
+                return Fate::Unknown(why);
+            }
+        };
+        let Some(route) = found else {
             let why = format!("{} has no route to {}", rt.id, pkt.dst);
             w.rule_hop(&rt.id, "route-table", "deny", None, Some(rt.prov.location()), &why);
             return drop(why, &rt.id);
@@ -641,6 +692,16 @@ impl<'a> Evaluator<'a> {
         if w.reply {
             return Fate::Unknown(format!("reply routed into {} without a matching request", nat.id));
         }
+        // "A NAT gateway supports the following protocols: TCP, UDP, and ICMP"
+        // (nat-gateway-basics.html); anything else is dropped.
+        let reason = format!("{} translates only TCP, UDP and ICMP", nat.id);
+        if let Some(rec) = &mut w.record {
+            rec.push(Obligation::Protocols { node: nat.id.clone(), allowed: NAT_PROTOCOLS.to_vec(), reason });
+        } else if !NAT_PROTOCOLS.contains(&pkt.proto) {
+            let why = format!("{reason}: protocol {} is dropped", pkt.proto);
+            w.hop(&nat.id, "nat", "deny", &why);
+            return drop(why, &nat.id);
+        }
         let Some(private) = nat.primary().and_then(|a| a.private_ip) else {
             return Fate::Unknown(format!("{} has no private address in the snapshot", nat.id));
         };
@@ -700,11 +761,33 @@ impl<'a> Evaluator<'a> {
             w.hop(tgw, "tgw", "deny", &why);
             return drop(why, tgw);
         };
+        if attachment_state(att) == AttachmentState::Transitional {
+            return Fate::Unknown(format!(
+                "{} is `{}`: whether it carries traffic is unknown",
+                att.id,
+                att.state.as_deref().unwrap_or_default()
+            ));
+        }
         let Some(az) = self.az_of(&here) else {
             return Fate::Unknown(format!("cannot tell the availability zone entering {tgw}"));
         };
         let Some(att_subnet) = att.subnet_ids.iter().filter_map(|s| self.subnet(s)).find(|s| s.availability_zone == az)
         else {
+            // Every VPC attachment has a subnet in at least one AZ: an empty or
+            // unresolvable list means the snapshot does not say which.
+            if att.subnet_ids.is_empty() {
+                return Fate::Unknown(format!(
+                    "the subnets of {} are not in the snapshot (describe-transit-gateway-vpc-attachments), so \
+                     whether {az} can reach {tgw} is unknown",
+                    att.id
+                ));
+            }
+            if let Some(missing) = att.subnet_ids.iter().find(|s| self.subnet(s).is_none()) {
+                return Fate::Unknown(format!(
+                    "subnet {missing} of {} is not in the snapshot: it may be in {az}",
+                    att.id
+                ));
+            }
             let why = format!("{} has no subnet in {az}, so traffic from {az} cannot enter {tgw}", att.id);
             w.hop(&att.id, "tgw", "deny", &why);
             return drop(why, &att.id);
@@ -736,6 +819,7 @@ impl<'a> Evaluator<'a> {
         };
         // Longest prefix; at equal length static beats propagated.
         let mut best: Option<(u8, u8, &netprove_models::model::aws::TgwRoute)> = None;
+        let mut unknown_pl: Option<&str> = None;
         for r in routes {
             let len = match (&r.dest, &r.prefix_list) {
                 (Some(c), _) if c.contains(&pkt.dst) => c.prefix_len(),
@@ -747,7 +831,7 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                     None => {
-                        w.doubts.push(format!("prefix list {pl} in {rtb_id} has unknown entries"));
+                        unknown_pl = unknown_pl.or(Some(pl.as_str()));
                         continue;
                     }
                 },
@@ -760,6 +844,17 @@ impl<'a> Evaluator<'a> {
             };
             if best.is_none_or(|(bl, br, _)| (len, rank) > (bl, br)) {
                 best = Some((len, rank, r));
+            }
+        }
+        // A prefix-list route without entries could be the most specific
+        // match; only a static /32 certainly beats it.
+        if let Some(pl) = unknown_pl {
+            if !matches!(best, Some((32, 3, _))) {
+                return Fate::Unknown(format!(
+                    "{rtb_id} has a route to prefix list {pl}, whose entries are not in the snapshot: the route {} \
+                     takes is unknown",
+                    pkt.dst
+                ));
             }
         }
         let Some((_, _, route)) = best else {
@@ -780,6 +875,33 @@ impl<'a> Evaluator<'a> {
         let Some(to) = self.net.tgw_attachments.get(&route.attachments[0]) else {
             return Fate::Unknown(format!("attachment {} is not in the snapshot", route.attachments[0]));
         };
+        match attachment_state(to) {
+            AttachmentState::Live => {}
+            AttachmentState::Gone => {
+                let why = format!(
+                    "{rtb_id} sends {} to {}, which is `{}`",
+                    pkt.dst,
+                    to.id,
+                    to.state.as_deref().unwrap_or_default()
+                );
+                w.rule_hop(
+                    rtb_id,
+                    "tgw-route-table",
+                    "deny",
+                    Some(route.prov.short()),
+                    Some(route.prov.location()),
+                    &why,
+                );
+                return drop(why, &to.id);
+            }
+            AttachmentState::Transitional => {
+                return Fate::Unknown(format!(
+                    "{} is `{}`: whether it carries traffic is unknown",
+                    to.id,
+                    to.state.as_deref().unwrap_or_default()
+                ));
+            }
+        }
         w.rule_hop(
             rtb_id,
             "tgw-route-table",
@@ -800,6 +922,12 @@ impl<'a> Evaluator<'a> {
         let subnets: Vec<&'a Subnet> = to.subnet_ids.iter().filter_map(|s| self.subnet(s)).collect();
         if subnets.is_empty() {
             return Fate::Unknown(format!("{} has no known subnets", to.id));
+        }
+        if let Some(missing) = to.subnet_ids.iter().find(|s| self.subnet(s).is_none()) {
+            return Fate::Unknown(format!(
+                "subnet {missing} of {} is not in the snapshot: it may be the delivery AZ",
+                to.id
+            ));
         }
         let appliance = to.appliance_mode == Some(true);
         let chosen: &'a Subnet = if !appliance && subnets.iter().any(|s| s.availability_zone == az) {

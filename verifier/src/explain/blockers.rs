@@ -186,6 +186,13 @@ fn describe(net: &Network, o: &Obligation, h: &Header) -> Blocker {
                 ),
             }
         }
+        Obligation::Protocols { node, reason, .. } => Blocker {
+            kind: "nat",
+            resource: node.clone(),
+            direction: "request",
+            problem: format!("{reason}: {} is dropped", proto_port(h, PortSym::Dport)),
+            fix: format!("use TCP, UDP or ICMP through {node}, or route this protocol around it"),
+        },
         Obligation::Doubt(why) => Blocker {
             kind: "approximation",
             resource: String::new(),
