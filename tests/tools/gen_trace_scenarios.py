@@ -1848,6 +1848,12 @@ def nfw_geoip():
     return s
 
 
+# Scenarios 150+ (semantic points checked against Batfish's AWS tests) live in their own file.
+from scenarios_batfish_oracle import BUILDERS as BATFISH_ORACLE, JUDGEMENTS as BATFISH_JUDGEMENTS  # noqa: E402
+
+SCENARIOS.extend(BATFISH_ORACLE)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: gen_trace_scenarios.py OUTPUT_DIR")
@@ -1888,6 +1894,9 @@ JUDGEMENT_CALLS = [
     "Internet -> a private IP with no public mapping is `denied` without `blocked_by` (024, 028).",
     "A hostNetwork pod is the node IP: NetworkPolicy pod selectors neither select it nor match it as a peer (080).",
 ]
+
+
+JUDGEMENT_CALLS += BATFISH_JUDGEMENTS
 
 
 def write_readme(root, built, counts):
