@@ -1855,6 +1855,10 @@ register_unmodelled(scenario, eks, cite)
 from scenarios_np_audit import JUDGEMENT_CALLS as NP_AUDIT_CALLS, register as register_np_audit  # noqa: E402
 
 register_np_audit(scenario, eks=eks, cite=cite, docs=D, web=WEB)
+# Scenarios 150+ (semantic points checked against Batfish's AWS tests) live in their own file.
+from scenarios_batfish_oracle import BUILDERS as BATFISH_ORACLE, JUDGEMENTS as BATFISH_JUDGEMENTS  # noqa: E402
+
+SCENARIOS.extend(BATFISH_ORACLE)
 
 
 def main():
@@ -1902,6 +1906,9 @@ JUDGEMENT_CALLS = [
     "`network_policy_enforcement = false`, since those kinds are enforced by their own engines; a definite drop "
     "elsewhere is still `denied`; PolicyEndpoints, derived from NetworkPolicies, change nothing (086-089).",
 ] + NP_AUDIT_CALLS
+
+
+JUDGEMENT_CALLS += BATFISH_JUDGEMENTS
 
 
 def write_readme(root, built, counts):

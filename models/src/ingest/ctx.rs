@@ -79,6 +79,23 @@ impl<'a> FileCtx<'a> {
     /// that does not fit is reported with its JSON path and line, and skipped
     /// (the load then fails, so nothing is silently dropped).
     pub fn items<T: DeserializeOwned>(&mut self, key: &str, value: &Value) -> Vec<(usize, T)> {
+        self.items_at(&[key], value)
+    }
+
+    /// As [`Self::items`], for an array nested at `path` (for lines and messages).
+    pub fn items_at<T: DeserializeOwned>(&mut self, path: &[&str], value: &Value) -> Vec<(usize, T)> {
+        let mut key = String::new();
+        for part in path {
+            if part.bytes().all(|b| b.is_ascii_digit()) {
+                key.push_str(&format!("[{part}]"));
+            } else {
+                if !key.is_empty() {
+                    key.push('.');
+                }
+                key.push_str(part);
+            }
+        }
+        let key = key.as_str();
         let Some(arr) = value.as_array() else {
             if !value.is_null() {
                 self.diags.errors.push(IngestError::Invalid {
@@ -95,14 +112,16 @@ impl<'a> FileCtx<'a> {
             match serde_path_to_error::deserialize::<_, T>(item) {
                 Ok(t) => out.push((i, t)),
                 Err(e) => {
-                    let path = e.path().to_string();
-                    let line = self.line(&[key, &idx]);
+                    let field = e.path().to_string();
+                    let mut at: Vec<&str> = path.to_vec();
+                    at.push(&idx);
+                    let line = self.line(&at);
                     let resource = describe_item(item).unwrap_or_else(|| format!("{key}[{i}]"));
                     self.diags.errors.push(IngestError::InvalidField {
                         file: self.file.to_string(),
                         line,
                         resource,
-                        field: path,
+                        field,
                         message: e.into_inner().to_string(),
                     });
                 }

@@ -229,6 +229,25 @@ impl Walk<'_> {
     }
 }
 
+/// Whether a transit gateway attachment carries traffic, from its `State`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AttachmentState {
+    /// `available`, `modifying`, or no state given.
+    Live,
+    /// `pending`, `initiating`, `pendingAcceptance`, … : not carrying traffic yet, or about to.
+    Transitional,
+    /// `deleted`, `deleting`, `failed`, `rejected`, … : carries nothing.
+    Gone,
+}
+
+fn attachment_state(a: &TgwAttachment) -> AttachmentState {
+    match a.state.as_deref() {
+        None | Some("available" | "modifying") => AttachmentState::Live,
+        Some("deleted" | "deleting" | "failed" | "failing" | "rejected" | "rejecting") => AttachmentState::Gone,
+        Some(_) => AttachmentState::Transitional,
+    }
+}
+
 fn drop<'a>(reason: impl Into<String>, blocker: impl Into<String>) -> Fate<'a> {
     Fate::Dropped { reason: reason.into(), blocker: blocker.into() }
 }
@@ -255,7 +274,8 @@ impl<'a> Evaluator<'a> {
         }
         let mut vpc_attachments = HashMap::new();
         for a in net.tgw_attachments.values() {
-            if a.resource_type == "vpc" {
+            // A deleted (or failed, rejected) attachment carries nothing.
+            if a.resource_type == "vpc" && attachment_state(a) != AttachmentState::Gone {
                 if let Some(v) = &a.resource_id {
                     vpc_attachments.insert((a.tgw_id.as_str(), v.as_str()), a);
                 }
@@ -832,11 +852,33 @@ impl<'a> Evaluator<'a> {
             w.hop(tgw, "tgw", "deny", &why);
             return drop(why, tgw);
         };
+        if attachment_state(att) == AttachmentState::Transitional {
+            return Fate::Unknown(format!(
+                "{} is `{}`: whether it carries traffic is unknown",
+                att.id,
+                att.state.as_deref().unwrap_or_default()
+            ));
+        }
         let Some(az) = self.az_of(&here) else {
             return Fate::Unknown(format!("cannot tell the availability zone entering {tgw}"));
         };
         let Some(att_subnet) = att.subnet_ids.iter().filter_map(|s| self.subnet(s)).find(|s| s.availability_zone == az)
         else {
+            // Every VPC attachment has a subnet in at least one AZ: an empty or
+            // unresolvable list means the snapshot does not say which.
+            if att.subnet_ids.is_empty() {
+                return Fate::Unknown(format!(
+                    "the subnets of {} are not in the snapshot (describe-transit-gateway-vpc-attachments), so \
+                     whether {az} can reach {tgw} is unknown",
+                    att.id
+                ));
+            }
+            if let Some(missing) = att.subnet_ids.iter().find(|s| self.subnet(s).is_none()) {
+                return Fate::Unknown(format!(
+                    "subnet {missing} of {} is not in the snapshot: it may be in {az}",
+                    att.id
+                ));
+            }
             let why = format!("{} has no subnet in {az}, so traffic from {az} cannot enter {tgw}", att.id);
             w.hop(&att.id, "tgw", "deny", &why);
             return drop(why, &att.id);
@@ -941,6 +983,33 @@ impl<'a> Evaluator<'a> {
         let Some(to) = self.net.tgw_attachments.get(&route.attachments[0]) else {
             return Fate::Unknown(format!("attachment {} is not in the snapshot", route.attachments[0]));
         };
+        match attachment_state(to) {
+            AttachmentState::Live => {}
+            AttachmentState::Gone => {
+                let why = format!(
+                    "{rtb_id} sends {} to {}, which is `{}`",
+                    pkt.dst,
+                    to.id,
+                    to.state.as_deref().unwrap_or_default()
+                );
+                w.rule_hop(
+                    rtb_id,
+                    "tgw-route-table",
+                    "deny",
+                    Some(route.prov.short()),
+                    Some(route.prov.location()),
+                    &why,
+                );
+                return drop(why, &to.id);
+            }
+            AttachmentState::Transitional => {
+                return Fate::Unknown(format!(
+                    "{} is `{}`: whether it carries traffic is unknown",
+                    to.id,
+                    to.state.as_deref().unwrap_or_default()
+                ));
+            }
+        }
         w.rule_hop(
             rtb_id,
             "tgw-route-table",
@@ -961,6 +1030,12 @@ impl<'a> Evaluator<'a> {
         let subnets: Vec<&'a Subnet> = to.subnet_ids.iter().filter_map(|s| self.subnet(s)).collect();
         if subnets.is_empty() {
             return Fate::Unknown(format!("{} has no known subnets", to.id));
+        }
+        if let Some(missing) = to.subnet_ids.iter().find(|s| self.subnet(s).is_none()) {
+            return Fate::Unknown(format!(
+                "subnet {missing} of {} is not in the snapshot: it may be the delivery AZ",
+                to.id
+            ));
         }
         let appliance = to.appliance_mode == Some(true);
         let chosen: &'a Subnet = if !appliance && subnets.iter().any(|s| s.availability_zone == az) {

@@ -36,6 +36,12 @@ pub struct AwsBuilder {
     pub(crate) tgw_routes: Vec<(String, Vec<TgwRoute>, Provenance)>,
     pub(crate) tgw_assocs: Vec<(String, Vec<String>, Provenance)>,
     pub(crate) tgw_props: Vec<(String, Vec<String>, Provenance)>,
+    /// Tables with a full `search-transit-gateway-routes` listing.
+    pub(crate) tgw_full_routes: std::collections::BTreeSet<String>,
+    /// Tables with a static-only listing (Batfish's `TransitGatewayStaticRoutes`).
+    pub(crate) tgw_static_routes: std::collections::BTreeSet<String>,
+    /// Tables whose propagations were listed.
+    pub(crate) tgw_props_seen: std::collections::BTreeSet<String>,
     /// ENIs known only from `describe-instances`.
     pub(crate) instance_enis: Vec<Eni>,
     pub(crate) nfw: nfw::NfwPending,
@@ -85,6 +91,9 @@ impl AwsBuilder {
                     tgw::ingest_attachments(self, &mut ctx, &scope, key, v)
                 }
                 "TransitGatewayRouteTables" => tgw::ingest_route_tables(self, &mut ctx, &scope, v),
+                "TransitGatewayStaticRoutes" | "TransitGatewayPropagations" => {
+                    tgw::ingest_batfish_list(self, &mut ctx, key, v)
+                }
                 "Routes" if rtb_wrapper.is_some() => {
                     tgw::ingest_routes(self, &mut ctx, rtb_wrapper.as_deref().unwrap_or_default(), v)
                 }

@@ -189,7 +189,8 @@ pub(super) fn ingest_attachments(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: &
             }
             continue;
         }
-        if !matches!(resource_type.as_str(), "vpc" | "peering" | "tgw-peering") {
+        let gone = matches!(w.state.as_deref(), Some("deleted" | "deleting" | "failed" | "rejected"));
+        if resource_type != "vpc" && !gone {
             ctx.warn(
                 WarningKind::Unsupported,
                 &prov,
@@ -253,9 +254,19 @@ pub(super) fn ingest_route_tables(b: &mut AwsBuilder, ctx: &mut FileCtx, scope: 
 }
 
 pub(super) fn ingest_routes(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, v: &Value) -> bool {
+    b.tgw_full_routes.insert(rtb.to_string());
+    ingest_routes_at(b, ctx, rtb, &["Routes"], v)
+}
+
+/// Routes of one table from the array at `path` (`Routes`, or nested in a
+/// Batfish list).
+fn ingest_routes_at(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, path: &[&str], v: &Value) -> bool {
     let mut routes = Vec::new();
-    for (i, w) in ctx.items::<WireRoute>("Routes", v) {
-        let line = ctx.line(&["Routes", &i.to_string()]);
+    for (i, w) in ctx.items_at::<WireRoute>(path, v) {
+        let is = i.to_string();
+        let mut at: Vec<&str> = path.to_vec();
+        at.push(&is);
+        let line = ctx.line(&at);
         let field = |f: &str| format!("Routes[{i}].{f}");
         let (dest, prefix_list, ipv6_dest, label) = match (&w.destination_cidr_block, &w.prefix_list_id) {
             (Some(c), _) if c.contains(':') => (None, None, Some(c.clone()), c.clone()),
@@ -282,7 +293,7 @@ pub(super) fn ingest_routes(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, v:
             }
         };
         let state = w.state.clone().unwrap_or_else(|| "active".into());
-        let prov = ctx.prov(&["Routes", &i.to_string()], rtb).entry(format!("route {label}"), line);
+        let prov = ctx.prov(&at, rtb).entry(format!("route {label}"), line);
         if ipv6_dest.is_some() {
             ctx.warn(WarningKind::Unsupported, &prov, "IPv6 route is not modelled (IPv4 only)");
         }
@@ -308,9 +319,16 @@ pub(super) fn ingest_routes(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, v:
 }
 
 pub(super) fn ingest_assocs(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, key: &str, v: &Value) -> bool {
+    ingest_assocs_at(b, ctx, rtb, key, &[key], v)
+}
+
+fn ingest_assocs_at(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, key: &str, path: &[&str], v: &Value) -> bool {
     let mut ids = Vec::new();
-    for (i, w) in ctx.items::<WireAssocEntry>(key, v) {
-        let line = ctx.line(&[key, &i.to_string()]);
+    for (i, w) in ctx.items_at::<WireAssocEntry>(path, v) {
+        let is = i.to_string();
+        let mut at: Vec<&str> = path.to_vec();
+        at.push(&is);
+        let line = ctx.line(&at);
         let Some(a) =
             req(ctx, line, rtb, &format!("{key}[{i}].TransitGatewayAttachmentId"), &w.transit_gateway_attachment_id)
         else {
@@ -324,7 +342,50 @@ pub(super) fn ingest_assocs(b: &mut AwsBuilder, ctx: &mut FileCtx, rtb: &str, ke
     if key == "Associations" {
         b.tgw_assocs.push((rtb.to_string(), ids, prov));
     } else {
+        b.tgw_props_seen.insert(rtb.to_string());
         b.tgw_props.push((rtb.to_string(), ids, prov));
+    }
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireBatfishWrapper {
+    transit_gateway_route_table_id: Option<String>,
+}
+
+/// Batfish's `aws_configs/` layout lists the per-table outputs under one key:
+/// `TransitGatewayStaticRoutes` (`search-transit-gateway-routes` filtered to
+/// `type=static`, each `{"TransitGatewayRouteTableId", "Routes"}`) and
+/// `TransitGatewayPropagations` (each `{"TransitGatewayRouteTableId",
+/// "TransitGatewayRouteTablePropagations"}`). The propagated routes of a table
+/// known only from the static listing are derived in `finish`.
+pub(super) fn ingest_batfish_list(b: &mut AwsBuilder, ctx: &mut FileCtx, key: &str, v: &Value) -> bool {
+    let inner = if key == "TransitGatewayStaticRoutes" { "Routes" } else { "TransitGatewayRouteTablePropagations" };
+    let Some(arr) = v.as_array() else {
+        ctx.items::<WireBatfishWrapper>(key, v);
+        return true;
+    };
+    for (i, item) in arr.iter().enumerate() {
+        let is = i.to_string();
+        let line = ctx.line(&[key, &is]);
+        let Some(w) = ctx.one::<WireBatfishWrapper>(&format!("{key}[{i}]"), item) else { continue };
+        let Some(rtb) =
+            req(ctx, line, &format!("{key}[{i}]"), "TransitGatewayRouteTableId", &w.transit_gateway_route_table_id)
+                .map(str::to_string)
+        else {
+            continue;
+        };
+        let Some(list) = item.get(inner) else {
+            ctx.missing(line, &rtb, inner);
+            continue;
+        };
+        if inner == "Routes" {
+            b.tgw_static_routes.insert(rtb.clone());
+            ingest_routes_at(b, ctx, &rtb, &[key, &is, inner], list);
+        } else {
+            ingest_assocs_at(b, ctx, &rtb, inner, &[key, &is, inner], list);
+        }
     }
     true
 }
@@ -373,12 +434,24 @@ pub(super) fn finish(b: &mut AwsBuilder, diags: &mut Diagnostics) {
             None => dangling(&prov, &rtb, diags),
         }
     }
+    let underivable = derive_propagated(b, diags);
+    for a in b.net.tgw_attachments.values() {
+        let live = !matches!(a.state.as_deref(), Some("deleted" | "deleting" | "failed" | "rejected"));
+        if live && a.resource_type == "vpc" && a.subnet_ids.is_empty() {
+            diags.warnings.push(Warning::at(
+                WarningKind::Approximation,
+                &a.prov,
+                "no subnets listed for this VPC attachment (describe-transit-gateway-vpc-attachments): traffic \
+                 entering or leaving the transit gateway through it is unknown",
+            ));
+        }
+    }
     for t in b.net.tgw_route_tables.values_mut() {
         t.associations.sort();
         t.associations.dedup();
         t.propagations.sort();
         t.propagations.dedup();
-        if t.routes.is_none() {
+        if t.routes.is_none() && !underivable.contains(&t.id) {
             diags.warnings.push(Warning::at(
                 WarningKind::Approximation,
                 &t.prov,
@@ -386,4 +459,84 @@ pub(super) fn finish(b: &mut AwsBuilder, diags: &mut Diagnostics) {
             ));
         }
     }
+}
+
+/// A table whose routes came only from a static-route listing (Batfish's
+/// `TransitGatewayStaticRoutes`) lacks its propagated routes. A VPC attachment
+/// propagates the CIDR blocks of its VPC (TGW Guide, "Route propagation"), so
+/// they are derived from the propagations when every propagating attachment is
+/// a VPC attachment whose VPC is in the snapshot; otherwise (VPN, Direct
+/// Connect, peering, a VPC not collected, no propagation listing) the
+/// propagated routes are unknown, and so is the table's routing.
+/// Returns the tables whose routing this made unknown (already warned about).
+fn derive_propagated(b: &mut AwsBuilder, diags: &mut Diagnostics) -> std::collections::BTreeSet<String> {
+    let mut underivable = std::collections::BTreeSet::new();
+    for rtb in std::mem::take(&mut b.tgw_static_routes) {
+        if b.tgw_full_routes.contains(&rtb) {
+            continue;
+        }
+        let Some(t) = b.net.tgw_route_tables.get(&rtb) else { continue };
+        let prov = t.prov.clone();
+        let mut problem = None;
+        let mut derived = Vec::new();
+        if !b.tgw_props_seen.contains(&rtb) {
+            problem = Some("no propagation listing for this table".to_string());
+        }
+        let mut props = t.propagations.clone();
+        props.sort();
+        props.dedup();
+        for a in &props {
+            if problem.is_some() {
+                break;
+            }
+            let Some(att) = b.net.tgw_attachments.get(a) else {
+                problem = Some(format!("propagating attachment `{a}` is not in the snapshot"));
+                break;
+            };
+            if matches!(att.state.as_deref(), Some("deleted" | "deleting" | "failed" | "rejected")) {
+                continue;
+            }
+            if att.resource_type != "vpc" {
+                problem = Some(format!(
+                    "`{a}` is a `{}` attachment: what it propagates is not in the snapshot",
+                    att.resource_type
+                ));
+                break;
+            }
+            let Some(vpc) = att.resource_id.as_ref().and_then(|v| b.net.vpcs.get(v)) else {
+                problem = Some(format!("the VPC of propagating attachment `{a}` is not in the snapshot"));
+                break;
+            };
+            for c in &vpc.cidrs {
+                let p = prov.clone().entry(format!("route {c} propagated from {a}"), None);
+                derived.push(TgwRoute {
+                    dest: Some(*c),
+                    prefix_list: None,
+                    ipv6_dest: None,
+                    attachments: vec![a.clone()],
+                    route_type: TgwRouteType::Propagated,
+                    blackhole: false,
+                    state: "active".into(),
+                    prov: p,
+                });
+            }
+        }
+        let Some(t) = b.net.tgw_route_tables.get_mut(&rtb) else { continue };
+        match problem {
+            None => t.routes.get_or_insert_with(Vec::new).extend(derived),
+            Some(why) => {
+                t.routes = None;
+                underivable.insert(rtb.clone());
+                diags.warnings.push(Warning::at(
+                    WarningKind::Approximation,
+                    &prov,
+                    format!(
+                        "only static routes were listed for this table and its propagated routes cannot be \
+                         derived ({why}): its routing is unknown"
+                    ),
+                ));
+            }
+        }
+    }
+    underivable
 }
