@@ -2,7 +2,6 @@
 //! `netprove` reads (`netprove check DIR specs/`).
 //!
 //! ```text
-//! netprove-collect aws  --out DIR [--region R]... [...]
 //! netprove-collect kube --out DIR --cluster NAME [--context CTX] [...]
 //! ```
 
@@ -11,7 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "netprove-collect", version, about = "Collect a live netprove snapshot (AWS and Kubernetes)")]
+#[command(
+    name = "netprove-collect",
+    version,
+    about = "Collect a live netprove snapshot (Kubernetes; the AWS collector is pending, see collect/pending)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,8 +22,6 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Collect VPC networking and AWS Network Firewall from one account, in one or more regions.
-    Aws(netprove_collect::aws::AwsArgs),
     /// Collect namespaces, pods, nodes, services, endpoints and policies from one cluster.
     Kube(netprove_collect::kube::KubeArgs),
 }
@@ -28,7 +29,6 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Aws(a) => netprove_collect::aws::run(&a).map_err(|e| e.to_string()),
         Command::Kube(k) => netprove_collect::kube::run(&k).map_err(|e| e.to_string()),
     };
     match result {
