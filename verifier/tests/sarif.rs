@@ -4,14 +4,17 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic, reason = "test code fails loudly")]
 
+mod common;
+use common::{hop, spec};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use netprove::check::engine::{Stats, Status};
+use netprove::check::engine::Status;
 use netprove::check::resources::{Referenced, ResourceInfo};
-use netprove::check::run::{Report, SnapshotInfo, SpecResult, Summary, ToolInfo, SCHEMA};
+use netprove::check::run::{Report, SnapshotInfo, Summary, ToolInfo, SCHEMA};
 use netprove::eval::result::FlowInfo;
-use netprove::eval::{Hop, TraceResult, Verdict};
+use netprove::eval::{TraceResult, Verdict};
 use netprove_models::model::{Warning, WarningKind};
 use serde_json::Value;
 
@@ -125,39 +128,6 @@ fn demo_sarif_is_valid_complete_and_deterministic() {
         .map(|l| l["id"].as_u64().expect("id"))
         .collect();
     assert!(!ids.is_empty());
-}
-
-fn hop(node: &str, kind: &'static str, decision: &'static str, rule: Option<&str>, loc: Option<&str>) -> Hop {
-    Hop {
-        node: node.into(),
-        kind,
-        decision,
-        rule: rule.map(Into::into),
-        location: loc.map(Into::into),
-        detail: format!("{decision} by {node}"),
-    }
-}
-
-fn spec(id: &str, severity: &str, status: Status, expected: bool, witnesses: Vec<TraceResult>) -> SpecResult {
-    SpecResult {
-        id: id.into(),
-        title: format!("Title of {id}"),
-        severity: severity.into(),
-        rationale: (severity != "low").then(|| format!("Why {id} matters.")),
-        tags: vec!["pci".into(), "tenancy".into()],
-        file: "specs/x.nps".into(),
-        line: 3,
-        statement: format!("never pods(app: {id}) -> rds(orders) on tcp/5432"),
-        status,
-        expected_violation: expected,
-        passed: matches!(status, Status::Proven) || (status == Status::Violated && expected),
-        reason: (status == Status::Unknown).then(|| "vacuous: `pods(app: nope)` matches nothing".into()),
-        instance: None,
-        explanation: format!("Explanation of {id}: {status:?}."),
-        baseline_state: None,
-        witnesses,
-        stats: Stats::default(),
-    }
 }
 
 fn tiny_report() -> Report {

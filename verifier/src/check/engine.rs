@@ -280,21 +280,8 @@ impl<'a> Checker<'a> {
                     let want = settings.witnesses.max(1).saturating_sub(violations.len()).min(1);
                     let mut block = tt();
                     for _ in 0..want {
-                        stats.solver_calls += 1;
-                        // Prefer a readable witness: an ephemeral client port, an echo request.
-                        let typical = and([
-                            in_range(Expr::Field(Field::Sport), 32768, 60999),
-                            eq(Field::IcmpType, 8),
-                            eq(Field::IcmpCode, 0),
-                        ]);
                         let base = and([header_space.clone(), bad.clone(), block.clone()]);
-                        let found = match smt.solve(&and([base.clone(), typical])) {
-                            SolveResult::Unsat => {
-                                stats.solver_calls += 1;
-                                smt.solve(&base)
-                            }
-                            other => other,
-                        };
+                        let found = solve_readable(&smt, &base, &mut stats);
                         match found {
                             SolveResult::Sat(h) => {
                                 // Deterministic witness: z3 proved satisfiability; the
@@ -332,20 +319,8 @@ impl<'a> Checker<'a> {
                         return Outcome { status: Status::Violated, reason: None, witnesses: violations, stats };
                     }
                     if violations.is_empty() && unknowns.is_empty() {
-                        stats.solver_calls += 1;
-                        let typical = and([
-                            in_range(Expr::Field(Field::Sport), 32768, 60999),
-                            eq(Field::IcmpType, 8),
-                            eq(Field::IcmpCode, 0),
-                        ]);
                         let base = and([header_space.clone(), doubt]);
-                        let found = match smt.solve(&and([base.clone(), typical])) {
-                            SolveResult::Unsat => {
-                                stats.solver_calls += 1;
-                                smt.solve(&base)
-                            }
-                            other => other,
-                        };
+                        let found = solve_readable(&smt, &base, &mut stats);
                         match found {
                             SolveResult::Sat(h) => {
                                 let h = super::witness::canonical(&base).unwrap_or(h);
@@ -469,6 +444,21 @@ impl Checker<'_> {
 }
 
 /// Pairs that are not a network question: a pod to itself, external to external.
+/// Solves `base`, preferring a readable header (an ephemeral client port, an
+/// echo request) and falling back to any; counts the solver calls.
+fn solve_readable(smt: &Smt, base: &Term, stats: &mut Stats) -> SolveResult {
+    stats.solver_calls += 1;
+    let typical =
+        and([in_range(Expr::Field(Field::Sport), 32768, 60999), eq(Field::IcmpType, 8), eq(Field::IcmpCode, 0)]);
+    match smt.solve(&and([base.clone(), typical])) {
+        SolveResult::Unsat => {
+            stats.solver_calls += 1;
+            smt.solve(base)
+        }
+        other => other,
+    }
+}
+
 fn skip_pair(s: &Class, d: &Class) -> bool {
     // Two addresses outside the estate: not a question about this network
     // (a public IP of an ENI is inside it).
